@@ -1,0 +1,1 @@
+"""The conversation layer: command grammar, replies, rendering and the command-line interface."""

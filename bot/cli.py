@@ -1,0 +1,134 @@
+"""The ``statusbot`` command: one-shot answers, evaluation, and (later) the chat adapters."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+DESCRIPTION = """\
+statusbot: the HTTP status code assistant.
+
+Ask about a code by number (409), family (4xx), name with typos (unprocesable entity),
+header (Retry-After) or comparison (401 vs 403), or describe a situation in plain words
+("what code for duplicate email?")."""
+
+ASK_EPILOG = """\
+examples:
+  statusbot ask 409
+  statusbot ask 4xx
+  statusbot ask "payload too large"
+  statusbot ask Retry-After
+  statusbot ask "401 vs 403"
+  statusbot ask "what code for duplicate email?"
+  statusbot ask 409 --json
+  printf '409\\n4xx\\n' | statusbot ask --json     # one JSON object per input line
+
+JSON object: {"kind", "query", "matches": [{"code", "phrase", "confidence", "origin"?, "reason"?}],
+"text", ...}. kind is one of code, family, name, header, compare, unknown, invalid, scenario."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        own_version = version("statusbot")
+    except PackageNotFoundError:
+        own_version = "unknown"
+    parser = argparse.ArgumentParser(
+        prog="statusbot", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"statusbot {own_version}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    ask = commands.add_parser(
+        "ask",
+        help="answer one question (or one per line of standard input)",
+        description="Answer a question about HTTP status codes.",
+        epilog=ASK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ask.add_argument("text", nargs="*", help="the question; omit it to read one question per line from stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure answer quality on a JSONL question file",
+        description='Each line: {"q": "...", "accept": [409, 422]}; an empty accept means the bot should abstain.',
+    )
+    evaluate.add_argument("file", help="the JSONL file of questions")
+    evaluate.add_argument("--misses", action="store_true", help="list every question answered wrongly")
+    return parser
+
+
+def answer_json(question: str) -> dict[str, Any]:
+    """The documented JSON object for one question, including the rendered plain text."""
+    from knowledge import ask, knowledge
+
+    from bot.cards import answer_card
+    from bot.render.terminal import render_plain
+
+    answer = ask(question)
+    data = answer.to_json()
+    data["text"] = render_plain(answer_card(knowledge(), answer))
+    return data
+
+
+def _print_answer(question: str, out: TextIO, colour: bool) -> None:
+    from knowledge import ask, knowledge
+
+    from bot.cards import answer_card
+    from bot.render.terminal import write_reply
+
+    write_reply(answer_card(knowledge(), ask(question)), out, colour=colour)
+
+
+def _ask(args: argparse.Namespace, out: TextIO) -> int:
+    colour = out.isatty() and "NO_COLOR" not in os.environ
+    questions = [" ".join(args.text)] if args.text else (line.rstrip("\r\n") for line in sys.stdin)
+    for question in questions:
+        if args.json:
+            out.write(json.dumps(answer_json(question), ensure_ascii=False) + "\n")
+        else:
+            _print_answer(question, out, colour)
+        out.flush()
+    return 0
+
+
+def _load_or_explain() -> int | None:
+    from knowledge import CatalogueError, knowledge
+
+    try:
+        knowledge()
+    except CatalogueError as error:
+        sys.stderr.write(f"statusbot: the catalogue data is invalid:\n  {error}\n")
+        return 2
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``statusbot`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    failed = _load_or_explain()
+    if failed is not None:
+        return failed
+    try:
+        if args.command == "ask":
+            return _ask(args, sys.stdout)
+        if args.command == "eval":
+            from bot.evaluation import run_eval
+
+            return run_eval(args.file, sys.stdout, show_misses=args.misses)
+    except BrokenPipeError:
+        return 0
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

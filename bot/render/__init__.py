@@ -1,0 +1,1 @@
+"""Renderers: a Reply turned into what one output can show."""

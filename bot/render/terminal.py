@@ -1,0 +1,55 @@
+"""The one terminal renderer: plain text when piped, colours (via rich) in a terminal."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from bot.reply import Reply
+
+# rich colour per family colour name
+RICH_COLOURS = {"blue": "blue", "green": "green", "cyan": "cyan", "yellow": "yellow", "red": "red", "grey": "white"}
+INDENT = "  "
+
+
+def segments(reply: Reply) -> list[tuple[str, str]]:
+    """The reply as (text, style) pieces; styles are rich style names, '' for plain."""
+    colour = RICH_COLOURS.get(reply.colour, "white")
+    out: list[tuple[str, str]] = [(reply.title, f"bold {colour}"), ("\n", "")]
+    if reply.text:
+        out.append((reply.text + "\n", ""))
+    for field in reply.fields:
+        out.append(("\n" + field.name + "\n", "bold"))
+        body = "\n".join(INDENT + line for line in field.value.splitlines())
+        out.append((body + "\n", "dim" if field.code else ""))
+    if reply.links:
+        out.append(("\n", ""))
+        for link in reply.links:
+            out.append((f"{link.label}: ", "bold"))
+            out.append((link.url + "\n", "underline"))
+    if reply.actions:
+        out.append(("\n", ""))
+        for number, action in enumerate(reply.actions, start=1):
+            out.append((f"[{number}] {action.label}\n", "bold"))
+    if reply.footer:
+        out.append((reply.footer + "\n", "dim"))
+    return out
+
+
+def render_plain(reply: Reply) -> str:
+    """The reply as plain text, no colour codes."""
+    return "".join(text for text, _ in segments(reply)).rstrip("\n")
+
+
+def write_reply(reply: Reply, stream: TextIO, *, colour: bool) -> None:
+    """Write the reply to a terminal (coloured) or a pipe (plain)."""
+    if not colour:
+        stream.write(render_plain(reply) + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    text = Text()
+    for piece, style in segments(reply):
+        text.append(piece, style=style or None)
+    text.rstrip()
+    Console(file=stream, highlight=False, soft_wrap=False).print(text)

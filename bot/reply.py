@@ -1,0 +1,54 @@
+"""The platform-neutral reply: what the bot says, before any platform renders it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Colour names by family; each renderer maps them to what its platform can show.
+FAMILY_COLOURS = {"1xx": "blue", "2xx": "green", "3xx": "cyan", "4xx": "yellow", "5xx": "red"}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A titled section of a reply; ``code`` marks preformatted text such as an example exchange."""
+
+    name: str
+    value: str
+    code: bool = False
+    inline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link the bot wrote itself (never one derived from user input)."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button: ``id`` names the handler, ``value`` carries the state it needs."""
+
+    id: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message: title, text, fields, colour, links and actions, private or visible to the channel."""
+
+    title: str
+    text: str = ""
+    fields: tuple[Field, ...] = ()
+    colour: str = "grey"
+    links: tuple[Link, ...] = ()
+    actions: tuple[Action, ...] = ()
+    footer: str = ""
+    private: bool = False
+
+
+def colour_of(code: int) -> str:
+    """The colour name of a status code's family."""
+    return FAMILY_COLOURS.get(f"{code // 100}xx", "grey")

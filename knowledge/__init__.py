@@ -1,0 +1,50 @@
+"""The knowledge core: status codes, how to find them, and which one fits a situation.
+
+Public API: :func:`ask` answers one question; :func:`knowledge` gives the loaded catalogue and
+its indexes. Nothing here knows about chat platforms or storage.
+"""
+
+from __future__ import annotations
+
+from knowledge.answer import KINDS, Answer, Match, RunnerUp
+from knowledge.fields import CatalogueError
+from knowledge.index import Knowledge
+from knowledge.model import Catalogue, Confusion, Constants, Example, Family, Mistake, Situation, Status
+
+__all__ = [
+    "KINDS",
+    "Answer",
+    "Catalogue",
+    "CatalogueError",
+    "Confusion",
+    "Constants",
+    "Example",
+    "Family",
+    "Knowledge",
+    "Match",
+    "Mistake",
+    "RunnerUp",
+    "Situation",
+    "Status",
+    "ask",
+    "knowledge",
+]
+
+_loaded: Knowledge | None = None
+
+
+def knowledge() -> Knowledge:
+    """The catalogue with its indexes, loaded and validated once per process."""
+    global _loaded
+    if _loaded is None:
+        from knowledge.catalogue_loader import load_catalogue
+
+        _loaded = Knowledge(load_catalogue())
+    return _loaded
+
+
+def ask(question: str) -> Answer:
+    """Answer one question: a lookup when it names a code, family, name, header or comparison, else a scenario."""
+    from knowledge.router import route
+
+    return route(knowledge(), question)

@@ -1,0 +1,81 @@
+"""What a question gets back: the kind of answer and the ranked statuses that answer it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from knowledge.model import Confusion, Family, Status
+
+KINDS = ("code", "family", "name", "header", "compare", "unknown", "invalid", "scenario")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One status meaning that answers a question, with how sure we are and why."""
+
+    status: Status
+    confidence: float
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form documented for ``statusbot ask --json``."""
+        data: dict[str, Any] = {
+            "code": self.status.code,
+            "phrase": self.status.name,
+            "confidence": round(self.confidence, 3),
+        }
+        if self.status.origin:
+            data["origin"] = self.status.origin
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerUp:
+    """The second code worth considering, and the rule that decides between it and the first."""
+
+    match: Match
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The knowledge core's answer to one question; platform-neutral, rendered by the bot."""
+
+    kind: str
+    query: str
+    matches: tuple[Match, ...] = ()
+    message: str = ""
+    suggestions: tuple[int, ...] = ()
+    family: Family | None = None
+    header: str = ""
+    rules: tuple[Confusion, ...] = ()
+    runner_up: RunnerUp | None = None
+
+    @property
+    def best(self) -> Match | None:
+        """The first match, if any."""
+        return self.matches[0] if self.matches else None
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form, without the rendered text (the bot adds ``text``)."""
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "query": self.query,
+            "matches": [match.to_json() for match in self.matches],
+        }
+        if self.suggestions:
+            data["suggestions"] = list(self.suggestions)
+        if self.family is not None:
+            data["family"] = self.family.label
+        if self.header:
+            data["header"] = self.header
+        if self.rules:
+            data["rules"] = [{"codes": list(rule.codes), "rule": rule.rule} for rule in self.rules]
+        if self.runner_up is not None:
+            data["runner_up"] = {**self.runner_up.match.to_json(), "rule": self.runner_up.rule}
+        if self.message:
+            data["message"] = self.message
+        return data

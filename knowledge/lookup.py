@@ -1,0 +1,173 @@
+"""Lookups that need no scenario reasoning: a number, a family, a name, a header, a comparison."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.answer import Answer, Match
+from knowledge.index import Knowledge
+from knowledge.text import squash, words
+
+# Words that wrap a lookup without changing what is asked ("what does 418 mean?", "explain 503").
+LOOKUP_WORDS = frozenset(
+    """what whats what's does do is are was a an the mean means meaning meant explain explanation
+    status statuses code codes http https error errors response responses reply tell me about define
+    definition describe show info information on of for please pls plz lookup look up card number
+    num hey hi bot statusbot can you give i'm im getting got get seeing see why am we our my an
+    header headers family families class series range list all kind type category this that it""".split()
+)
+# Extra words allowed around two or more numbers for a pure comparison ("difference between 502 and 504").
+COMPARE_WORDS = LOOKUP_WORDS | frozenset(
+    """vs v versus or and difference differences different between compare compared comparison diff
+    against which one ones should i use when to with than how differ distinguish tell apart""".split()
+)
+_FAMILY = re.compile(r"^([0-9])(?:xx|\*\*|00s|xxs)?$")
+_NEGATIVE = re.compile(r"(?<![\w.])[-−]\s?\d")
+_NUMBER = re.compile(r"^\d+$")
+NAME_CUTOFF = 85.0
+
+
+def family_answer(kb: Knowledge, query: str, digit: int) -> Answer:
+    """The family of a first digit, with its codes most used first."""
+    family = kb.families.get(f"{digit}xx")
+    if family is None:
+        return invalid(query, f"There is no {digit}xx family: HTTP status codes run from 1xx to 5xx.")
+    members = kb.family_members(family.label)
+    return Answer(
+        kind="family",
+        query=query,
+        family=family,
+        matches=tuple(Match(status, 1.0) for status in members),
+    )
+
+
+def code_answer(kb: Knowledge, query: str, code: int) -> Answer:
+    """Every meaning of a number; unassigned and out-of-range numbers get a helpful explanation."""
+    meanings = kb.meanings(code)
+    if meanings:
+        return Answer(kind="code", query=query, matches=tuple(Match(s, 1.0) for s in meanings))
+    if 100 <= code <= 599:
+        return Answer(
+            kind="unknown",
+            query=query,
+            family=kb.family_of(code),
+            suggestions=kb.nearest_registered(code),
+            message=f"{code} is not a registered HTTP status code.",
+        )
+    return invalid(query, out_of_range(code))
+
+
+def out_of_range(code: int) -> str:
+    """Why a number is not a status code."""
+    return f"{code} is not an HTTP status code: valid codes are three-digit numbers from 100 to 599."
+
+
+def invalid(query: str, message: str) -> Answer:
+    """An answer for input that cannot be read as a question about status codes."""
+    return Answer(kind="invalid", query=query, message=message)
+
+
+def compare_answer(kb: Knowledge, query: str, codes: list[int]) -> Answer:
+    """Two or more codes side by side, with every curated rule that separates them."""
+    statuses = []
+    for code in codes:
+        status = kb.primary(code)
+        if status is None:
+            return code_answer(kb, query, code)
+        statuses.append(status)
+    rules = []
+    for i, a in enumerate(codes):
+        for b in codes[i + 1 :]:
+            rule = kb.rule_between(a, b)
+            if rule is not None and rule not in rules:
+                rules.append(rule)
+    return Answer(
+        kind="compare",
+        query=query,
+        matches=tuple(Match(s, 1.0) for s in statuses),
+        rules=tuple(rules),
+    )
+
+
+def header_answer(kb: Knowledge, query: str, core: list[str]) -> Answer | None:
+    """The codes a header belongs with, when the question is just a header name."""
+    key = "".join(core).replace("'", "")
+    if len(key) < 3:
+        return None
+    found = kb.headers.get(key)
+    if found is None and len(key) >= 6:
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(key, list(kb.headers), scorer=fuzz.ratio, score_cutoff=88)
+        found = kb.headers[best[0]] if best else None
+    if found is None:
+        return None
+    display, uses = found
+    return Answer(
+        kind="header",
+        query=query,
+        header=display,
+        matches=tuple(Match(status, 1.0, reason=why) for status, why in uses),
+    )
+
+
+def name_answer(kb: Knowledge, query: str, core: list[str]) -> Answer | None:
+    """The meanings whose name the question is, forgiving typos and old names."""
+    key = " ".join(core).replace("'", "")
+    if not key or not any(ch.isalpha() for ch in key):
+        return None
+    exact = kb.names.get(key)
+    if exact:
+        return Answer(kind="name", query=query, matches=tuple(Match(s, 1.0) for s in exact))
+    if len(core) == 1 and core[0] in kb.name_keywords:
+        return Answer(kind="name", query=query, matches=(Match(kb.name_keywords[core[0]], 0.9),))
+    if len(key) < 5:
+        return None
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(key, list(kb.names), scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=3)
+    if not found:
+        return None
+    matches: list[Match] = []
+    for name, score, _ in found:
+        for status in kb.names[name]:
+            if all(m.status is not status for m in matches):
+                matches.append(Match(status, round(score / 100, 3)))
+    return Answer(kind="name", query=query, matches=tuple(matches))
+
+
+def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
+    """A lookup answer when the question is a bare number, family, comparison, header or name; else None."""
+    tokens = words(query)
+    core = [t for t in tokens if t not in LOOKUP_WORDS]
+    numbers = [t for t in core if _NUMBER.match(t)]
+    if _NEGATIVE.search(query) and len(tokens) <= 3:
+        return invalid(query, "Negative numbers are not status codes: valid codes run from 100 to 599.")
+    if len(core) == 1:
+        token = core[0]
+        family = _FAMILY.match(token)
+        if family and (token != family.group(1) or len(tokens) <= 3):
+            return family_answer(kb, query, int(family.group(1)))
+        if _NUMBER.match(token):
+            return code_answer(kb, query, int(token))
+    if len(numbers) == 1 and len(core) > 1:
+        # "409 conflict", "HTTP 418 I'm a teapot": a number with (part of) its own name
+        rest = " ".join(t for t in core if t != numbers[0])
+        names = {w for s in kb.meanings(int(numbers[0])) for n in (s.phrase, *s.aliases) for w in words(n)}
+        if rest and set(rest.split()) <= names | {"im"}:
+            return code_answer(kb, query, int(numbers[0]))
+    if len(numbers) >= 2 and all(t in COMPARE_WORDS or _NUMBER.match(t) for t in tokens):
+        distinct = list(dict.fromkeys(int(n) for n in numbers))
+        if len(distinct) >= 2:
+            return compare_answer(kb, query, distinct)
+    if numbers:
+        return None
+    return header_answer(kb, query, core) or name_answer(kb, query, core)
+
+
+def looks_like_header(query: str) -> bool:
+    """Header-shaped input ('X-Request-Id', 'Retry-After') that the header lookup should see first."""
+    return bool(re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z0-9]+)+:?", query.strip()))
+
+
+__all__ = ["direct_lookup", "invalid", "looks_like_header", "out_of_range", "squash"]

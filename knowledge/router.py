@@ -1,0 +1,38 @@
+"""Decides what kind of question a text is and sends it to the lookup or the scenario engine."""
+
+from __future__ import annotations
+
+from knowledge.answer import Answer
+from knowledge.index import Knowledge
+from knowledge.lookup import direct_lookup, invalid
+from knowledge.text import MAX_QUESTION_CHARS, clean, has_meaning, words
+
+ACCEPTS = (
+    "Ask about a status code by number (409), family (4xx), name (conflict), header (Retry-After) "
+    "or comparison (401 vs 403), or describe your situation (\"duplicate email on signup\")."
+)
+
+
+def route(kb: Knowledge, question: str) -> Answer:
+    """The answer to ``question``; never raises for any text."""
+    text = clean(question)
+    if not text or not has_meaning(text):
+        return invalid(text[:200], f"I didn't find a question there. {ACCEPTS}")
+    if len(text) > MAX_QUESTION_CHARS:
+        return invalid(
+            text[:200] + "…",
+            f"That's {len(text):,} characters; I read questions of up to {MAX_QUESTION_CHARS:,}. {ACCEPTS}",
+        )
+    direct = direct_lookup(kb, text)
+    if direct is not None:
+        return direct
+    if len(words(text)) == 1 and not any(ch.isdigit() for ch in text):
+        from knowledge.scenarios import engine
+
+        answer = engine(kb).answer(text)
+        if answer.matches:
+            return answer
+        return invalid(text, f"I don't know {text!r} as a status code name or header. {ACCEPTS}")
+    from knowledge.scenarios import engine
+
+    return engine(kb).answer(text)

@@ -1,0 +1,145 @@
+"""How the scenario engine reads text: rewrites, stop words, stemming, typo correction, off-topic cues."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import Stemmer
+
+from knowledge.fields import CatalogueError, Fields
+from knowledge.text import words
+
+_NUMBER = re.compile(r"^\d+$")
+NEGATIONS = frozenset({"not", "no", "without", "never", "cannot", "nonexistent", "missing"})
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """The validated contents of language.toml."""
+
+    stopwords: frozenset[str]
+    rewrites: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+    offtopic: tuple[tuple[tuple[str, ...], float], ...]
+
+
+def read_language(raw: object, file: str) -> Language:
+    """Validate the parsed language.toml."""
+    top = Fields(raw, file, "top level")
+    stopwords = frozenset(words(top.text("stopwords", max_len=20000)))
+    rewrites = []
+    top._seen.add("rewrites")
+    pairs = raw.get("rewrites", []) if isinstance(raw, dict) else []
+    for index, pair in enumerate(pairs):
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) and p.strip() for p in pair)):
+            raise CatalogueError(f"{file}: rewrites[{index}]: must be a pair of non-empty strings [from, to]")
+        rewrites.append((tuple(words(pair[0])), tuple(words(pair[1]))))
+    rewrites.sort(key=lambda item: -len(item[0]))
+    section = Fields(top._get("offtopic", True), file, "offtopic")
+    cues = []
+    for cue in section.tables("cues"):
+        cues.append((tuple(words(cue.text("words", max_len=80))), _keep(cue)))
+        cue.done()
+    section.done()
+    top.done()
+    return Language(stopwords=stopwords, rewrites=tuple(rewrites), offtopic=tuple(cues))
+
+
+def _keep(cue: Fields) -> float:
+    value = cue._get("keep", True)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise cue.fail("keep", f"must be a number between 0 and 1, got {value!r}")
+    return float(value)
+
+
+class Analyser:
+    """Turns text into stemmed terms the index can match; one instance per loaded vocabulary."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self._stem = Stemmer.Stemmer("english").stemWord
+        self._rewrite_first = {source[0] for source, _ in language.rewrites}
+        self.vocabulary: frozenset[str] = frozenset()
+        self._vocab_list: list[str] = []
+
+    def set_vocabulary(self, vocabulary: Iterable[str]) -> None:
+        """The raw words the phrases use; unknown query words are corrected towards them."""
+        self.vocabulary = frozenset(vocabulary)
+        self._vocab_list = sorted(self.vocabulary)
+        self.correct.cache_clear()
+
+    def rewrite(self, tokens: list[str]) -> list[str]:
+        """Apply the rewrites (abbreviations, spellings, phrasings), longest match first."""
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            if tokens[i] in self._rewrite_first:
+                for source, target in self.language.rewrites:
+                    if tuple(tokens[i : i + len(source)]) == source:
+                        out.extend(target)
+                        i += len(source)
+                        break
+                else:
+                    out.append(tokens[i])
+                    i += 1
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one analyser lives for the whole process
+    def correct(self, token: str) -> tuple[str, float]:
+        """The vocabulary word a misspelt token most likely means, and how sure (1.0 when known)."""
+        if token in self.vocabulary or len(token) < 4 or not token.isalpha():
+            return token, 1.0
+        from rapidfuzz import fuzz, process
+
+        cutoff = 80 if len(token) < 7 else 75
+        found = process.extractOne(token, self._vocab_list, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if found is None or found[0][0] != token[0]:
+            return token, 1.0
+        return found[0], found[1] / 100
+
+    def stem(self, token: str) -> str:
+        """The stem of one word."""
+        return str(self._stem(token))
+
+    def terms(self, text: str, *, correct: bool = True) -> tuple[list[tuple[str, float]], list[int]]:
+        """Weighted-confidence terms (stems and ordered bigrams) and the numbers the text mentions."""
+        tokens = self.rewrite(words(text))
+        numbers = [int(t) for t in tokens if _NUMBER.match(t) and len(t) <= 4]
+        out: list[tuple[str, float]] = []
+        previous: str | None = None
+        for token in tokens:
+            if _NUMBER.match(token):
+                previous = None
+                continue
+            if token in self.language.stopwords:
+                continue
+            sure = 1.0
+            if correct:
+                token, sure = self.correct(token)
+            stem = self.stem(token.replace("'", ""))
+            out.append((stem, sure))
+            if previous is not None:
+                out.append((f"{previous}_{stem}", sure))
+            previous = stem
+        return out, numbers
+
+    def offtopic_factor(self, text: str) -> float:
+        """The share of the score to keep given the off-topic cues in the text (1.0: none)."""
+        tokens = words(text)
+        keep = 1.0
+        joined = f" {' '.join(tokens)} "
+        for cue, factor in self.language.offtopic:
+            if f" {' '.join(cue)} " in joined:
+                keep = min(keep, factor)
+        return keep
+
+
+def language_file() -> Path:
+    """Where language.toml lives."""
+    return Path(__file__).resolve().parent / "data" / "language.toml"

@@ -1,0 +1,210 @@
+"""The scenario engine: a question in plain words → ranked status codes with confidence and reason.
+
+Each curated situation phrase is a small document of stemmed terms and ordered word pairs,
+weighted by how rare they are (IDF). A question is scored against the phrases sharing a term with
+it (an inverted index keeps this to a few hundred candidates): how much of the phrase the question
+contains and how much of the question the phrase explains, blended with rapidfuzz's token-set
+similarity of the two. The best phrase per code, plus a little support from its other phrases,
+ranks the codes. Off-topic cues scale the score down; below a threshold the engine abstains.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from knowledge.answer import Answer, Match, RunnerUp
+from knowledge.index import Knowledge
+from knowledge.model import Situation, Status
+from knowledge.scenario_language import Analyser, language_file, read_language
+from knowledge.text import words
+
+BIGRAM_WEIGHT = 0.6
+UNKNOWN_WEIGHT = 3.0
+RECALL_BIAS = 2.0  # beta squared of the F-score: a phrase fully present matters more than extra words
+FUZZ_SHARE = 0.25
+SUPPORT_SHARE = 0.12
+ABSTAIN_BELOW = 0.30
+MAX_MATCHES = 5
+RERANK = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One indexed phrase."""
+
+    situation: Situation
+    status: Status
+    terms: dict[str, float]
+    total: float
+    stems: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A code's score for one question and the phrase that earned it."""
+
+    status: Status
+    score: float
+    phrase: Phrase
+
+
+class ScenarioEngine:
+    """Answers plain-words questions from the curated situation phrases."""
+
+    def __init__(self, kb: Knowledge, situations: tuple[Situation, ...], analyser: Analyser) -> None:
+        self.kb = kb
+        self.analyser = analyser
+        vocabulary = {w for s in situations for text in (s.reason, *s.phrases) for w in words(text)}
+        vocabulary |= {w for s in kb.catalogue.statuses for w in words(" ".join((s.phrase, *s.aliases)))}
+        analyser.set_vocabulary(vocabulary - analyser.language.stopwords)
+        raw: list[tuple[Situation, Status, list[str]]] = []
+        frequency: dict[str, int] = defaultdict(int)
+        for situation in situations:
+            status = self._status_for(situation)
+            for text in (*situation.phrases, situation.reason):
+                terms = list(dict.fromkeys(t for t, _ in analyser.terms(text, correct=False)[0]))
+                if not terms:
+                    continue
+                raw.append((situation, status, terms))
+                for term in terms:
+                    frequency[term] += 1
+        count = len(raw)
+        self.idf = {term: math.log(1 + count / df) for term, df in frequency.items()}
+        self.phrases: list[Phrase] = []
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for situation, status, terms in raw:
+            weights = {t: self.weight(t) for t in terms}
+            self.postings_add(len(self.phrases), terms)
+            unigrams = " ".join(t for t in terms if "_" not in t)
+            self.phrases.append(Phrase(situation, status, weights, sum(weights.values()), unigrams))
+
+    def postings_add(self, index: int, terms: list[str]) -> None:
+        """Register a phrase under each of its terms."""
+        for term in terms:
+            self.postings[term].append(index)
+
+    def weight(self, term: str) -> float:
+        """How much a term says: its IDF, less for word pairs, a fixed weight for unknown words."""
+        idf = self.idf.get(term)
+        if idf is None:
+            return 0.0 if "_" in term else UNKNOWN_WEIGHT
+        return idf * BIGRAM_WEIGHT if "_" in term else idf
+
+    def _status_for(self, situation: Situation) -> Status:
+        meanings = self.kb.meanings(situation.code)
+        if situation.origin:
+            for status in meanings:
+                if situation.origin.lower() in status.origin.lower():
+                    return status
+        return meanings[0]
+
+    # -- ranking ----------------------------------------------------------------
+    def rank(self, question: str) -> tuple[list[Scored], list[int]]:
+        """Codes scored for the question, best first, and the status numbers it mentions."""
+        terms, numbers = self.analyser.terms(question)
+        query: dict[str, float] = {}
+        for term, sure in terms:
+            query[term] = max(query.get(term, 0.0), self.weight(term) * sure)
+        query_total = sum(query.values())
+        if query_total <= 0:
+            return [], numbers
+        overlap: dict[int, float] = defaultdict(float)
+        for term, weight in query.items():
+            for index in self.postings.get(term, ()):
+                overlap[index] += weight
+        if not overlap:
+            return [], numbers
+        scored: list[tuple[float, int]] = []
+        for index, shared in overlap.items():
+            phrase = self.phrases[index]
+            recall = min(1.0, shared / phrase.total)
+            precision = min(1.0, shared / query_total)
+            f_score = (1 + RECALL_BIAS) * precision * recall / (RECALL_BIAS * precision + recall)
+            scored.append((f_score, index))
+        scored.sort(reverse=True)
+        from rapidfuzz import fuzz
+
+        stems = " ".join(t for t in query if "_" not in t)
+        best: dict[int, list[tuple[float, Phrase]]] = defaultdict(list)
+        for f_score, index in scored[:RERANK]:
+            phrase = self.phrases[index]
+            similarity = fuzz.token_set_ratio(stems, phrase.stems) / 100
+            score = (1 - FUZZ_SHARE) * f_score + FUZZ_SHARE * similarity * f_score ** 0.5
+            best[id(phrase.status)].append((score, phrase))
+        keep = self.analyser.offtopic_factor(question)
+        results = []
+        for group in best.values():
+            group.sort(key=lambda item: -item[0])
+            top, phrase = group[0]
+            support = sum(score for score, _ in group[1:3])
+            total = min(1.0, top + SUPPORT_SHARE * support) * keep
+            results.append(Scored(phrase.status, total, phrase))
+        results.sort(key=lambda item: (-item.score, -item.status.rank))
+        return results, numbers
+
+    # -- answering --------------------------------------------------------------
+    def answer(self, question: str) -> Answer:
+        """The scenario answer: ranked matches with reasons and a runner-up, or an honest abstention."""
+        ranked, numbers = self.rank(question)
+        if not ranked or ranked[0].score < ABSTAIN_BELOW:
+            return Answer(kind="scenario", query=question, message=_abstain_message(numbers))
+        matches = tuple(
+            Match(item.status, confidence(item.score, ranked, i), reason=item.phrase.situation.reason)
+            for i, item in enumerate(ranked[:MAX_MATCHES])
+        )
+        return Answer(
+            kind="scenario",
+            query=question,
+            matches=matches,
+            runner_up=self._runner_up(matches, numbers),
+        )
+
+    def _runner_up(self, matches: tuple[Match, ...], numbers: list[int]) -> RunnerUp | None:
+        top = matches[0].status.code
+        mentioned = [n for n in numbers if n != top and self.kb.primary(n) is not None]
+        candidates = [*mentioned, *(m.status.code for m in matches[1:])]
+        candidates += [c for rule in self.kb.confusions_of(top) for c in rule.codes if c != top]
+        for code in dict.fromkeys(candidates):
+            rule = self.kb.rule_between(top, code)
+            status = self.kb.primary(code)
+            if rule is not None and status is not None:
+                found = next((m for m in matches if m.status.code == code), None)
+                return RunnerUp(found or Match(status, 0.0), rule.rule)
+        return None
+
+
+def confidence(score: float, ranked: list[Scored], position: int) -> float:
+    """A 0-1 confidence from the score and the margin over the next different code."""
+    others = [item.score for i, item in enumerate(ranked) if i != position]
+    rival = max(others) if others else 0.0
+    margin = max(0.0, score - rival)
+    strength = 1 / (1 + math.exp(-9 * (score - 0.5)))
+    return round(max(0.0, min(1.0, strength * (0.55 + 0.45 * min(1.0, margin / 0.15)))), 3)
+
+
+def _abstain_message(numbers: list[int]) -> str:
+    hint = (
+        "I answer questions about HTTP status codes: describe what happened (\"user already exists\", "
+        "\"token expired\") or ask about a code (409), a family (4xx) or a comparison (401 vs 403)."
+    )
+    return hint
+
+
+_engines: dict[int, ScenarioEngine] = {}
+
+
+def engine(kb: Knowledge) -> ScenarioEngine:
+    """The scenario engine for a loaded catalogue, built once."""
+    found = _engines.get(id(kb))
+    if found is None:
+        from knowledge.cache import parse_toml
+        from knowledge.catalogue_loader import load_situations
+
+        path = language_file()
+        analyser = Analyser(read_language(parse_toml(path), str(path)))
+        situations = load_situations({s.code for s in kb.catalogue.statuses})
+        found = ScenarioEngine(kb, situations, analyser)
+        _engines[id(kb)] = found
+    return found
