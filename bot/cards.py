@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from bot.reply import Field, Link, Reply, colour_of
 from knowledge import Answer, Knowledge, Match, Status
 from knowledge.router import ACCEPTS
-
-from bot.reply import Field, Link, Reply, colour_of
 
 FRAMEWORK_LABELS = {
     "python": "Python",
@@ -133,8 +132,7 @@ def _meanings_card(kb: Knowledge, matches: tuple[Match, ...]) -> Reply:
             footer=card.footer,
         )
     fields = [
-        Field(f"{m.status.name} — {m.status.origin}", f"{m.status.summary}\n{m.status.use_when}")
-        for m in matches
+        Field(f"{m.status.name} — {m.status.origin}", f"{m.status.summary}\n{m.status.use_when}") for m in matches
     ]
     return Reply(
         title=f"{code}: {len(matches)} unofficial meanings",
@@ -174,15 +172,11 @@ def _family_card(kb: Knowledge, answer: Answer) -> Reply:
 
 
 def _compare_card(kb: Knowledge, answer: Answer) -> Reply:
-    fields = [
-        Field(m.status.title, f"{m.status.summary}\nUse when: {m.status.use_when}") for m in answer.matches
-    ]
+    fields = [Field(m.status.title, f"{m.status.summary}\nUse when: {m.status.use_when}") for m in answer.matches]
     if answer.rules:
         fields.append(Field("How to choose", "\n".join(f"• {rule.rule}" for rule in answer.rules)))
     else:
-        fields.append(
-            Field("How to choose", "I have no curated rule for this combination; compare their uses above.")
-        )
+        fields.append(Field("How to choose", "I have no curated rule for this combination; compare their uses above."))
     return Reply(
         title=" vs ".join(m.status.title for m in answer.matches),
         fields=tuple(fields),
@@ -210,7 +204,9 @@ def _unknown_card(kb: Knowledge, answer: Answer) -> Reply:
     return Reply(
         title=answer.message,
         text="Nobody has registered a meaning for it, so clients treat it like the family's generic code "
-        f"({family.label[0]}00)." if family else "",
+        f"({family.label[0]}00)."
+        if family
+        else "",
         fields=tuple(fields),
         colour="grey",
     )
@@ -231,7 +227,9 @@ def _scenario_card(kb: Knowledge, answer: Answer) -> Reply:
         other = answer.runner_up.match.status
         fields.append(Field(f"Also consider {other.title}", answer.runner_up.rule))
     fields.extend(status_fields(kb, status, brief=True))
-    others = [m for m in answer.matches[1:3] if answer.runner_up is None or m.status is not answer.runner_up.match.status]
+    others = [
+        m for m in answer.matches[1:3] if answer.runner_up is None or m.status is not answer.runner_up.match.status
+    ]
     if others:
         fields.append(Field("Other candidates", ", ".join(f"{m.status.title} ({m.confidence:.0%})" for m in others)))
     return Reply(

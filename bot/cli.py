@@ -31,17 +31,25 @@ JSON object: {"kind", "query", "matches": [{"code", "phrase", "confidence", "ori
 "text", ...}. kind is one of code, family, name, header, compare, unknown, invalid, scenario."""
 
 
-def _parser() -> argparse.ArgumentParser:
-    from importlib.metadata import PackageNotFoundError, version
+class _Version(argparse.Action):
+    """Prints the installed version; reads package metadata only when asked (it is slow to import)."""
 
-    try:
-        own_version = version("statusbot")
-    except PackageNotFoundError:
-        own_version = "unknown"
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            own_version = version("statusbot")
+        except PackageNotFoundError:
+            own_version = "unknown"
+        sys.stdout.write(f"statusbot {own_version}\n")
+        parser.exit()
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="statusbot", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--version", action="version", version=f"statusbot {own_version}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     ask = commands.add_parser(
         "ask",
@@ -64,10 +72,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def answer_json(question: str) -> dict[str, Any]:
     """The documented JSON object for one question, including the rendered plain text."""
-    from knowledge import ask, knowledge
-
     from bot.cards import answer_card
     from bot.render.terminal import render_plain
+    from knowledge import ask, knowledge
 
     answer = ask(question)
     data = answer.to_json()
@@ -76,10 +83,9 @@ def answer_json(question: str) -> dict[str, Any]:
 
 
 def _print_answer(question: str, out: TextIO, colour: bool) -> None:
-    from knowledge import ask, knowledge
-
     from bot.cards import answer_card
     from bot.render.terminal import write_reply
+    from knowledge import ask, knowledge
 
     write_reply(answer_card(knowledge(), ask(question)), out, colour=colour)
 

@@ -75,7 +75,7 @@ def read_questions(path: str | Path) -> list[Question]:
                 accept = tuple(int(code) for code in data.get("accept", []))
                 questions.append(Question(str(data["q"]), accept, number))
             except (ValueError, KeyError, TypeError) as error:
-                raise ValueError(f"{path}:{number}: expected {{\"q\": str, \"accept\": [int]}}: {error}") from error
+                raise ValueError(f'{path}:{number}: expected {{"q": str, "accept": [int]}}: {error}') from error
     return questions
 
 
@@ -118,8 +118,12 @@ def _pct(part: int, whole: int) -> str:
 
 def _summary(name: str, score: Score, out: TextIO) -> None:
     out.write(f"\n{name}\n")
-    out.write(f"  top-1 accuracy (answerable)     {_pct(score.top1, score.answerable)}  ({score.top1}/{score.answerable})\n")
-    out.write(f"  top-3 accuracy (answerable)     {_pct(score.top3, score.answerable)}  ({score.top3}/{score.answerable})\n")
+    out.write(
+        f"  top-1 accuracy (answerable)     {_pct(score.top1, score.answerable)}  ({score.top1}/{score.answerable})\n"
+    )
+    out.write(
+        f"  top-3 accuracy (answerable)     {_pct(score.top3, score.answerable)}  ({score.top3}/{score.answerable})\n"
+    )
     out.write(
         f"  correct abstention (off-topic)  {_pct(score.abstained_offtopic, score.offtopic)}"
         f"  ({score.abstained_offtopic}/{score.offtopic})\n"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Colour names by family; each renderer maps them to what its platform can show.
 FAMILY_COLOURS = {"1xx": "blue", "2xx": "green", "3xx": "cyan", "4xx": "yellow", "5xx": "red"}
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     """A titled section of a reply; ``code`` marks preformatted text such as an example exchange."""
 
     name: str
@@ -18,16 +17,14 @@ class Field:
     inline: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """A link the bot wrote itself (never one derived from user input)."""
 
     label: str
     url: str
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+class Action(NamedTuple):
     """A button: ``id`` names the handler, ``value`` carries the state it needs."""
 
     id: str
@@ -35,8 +32,7 @@ class Action:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
+class Reply(NamedTuple):
     """One message: title, text, fields, colour, links and actions, private or visible to the channel."""
 
     title: str

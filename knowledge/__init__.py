@@ -6,6 +6,8 @@ its indexes. Nothing here knows about chat platforms or storage.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from knowledge.answer import KINDS, Answer, Match, RunnerUp
 from knowledge.fields import CatalogueError
 from knowledge.index import Knowledge
@@ -31,20 +33,25 @@ __all__ = [
 ]
 
 _loaded: Knowledge | None = None
+_router: Callable[[Knowledge, str], Answer] | None = None
 
 
 def knowledge() -> Knowledge:
     """The catalogue with its indexes, loaded and validated once per process."""
     global _loaded
     if _loaded is None:
-        from knowledge.catalogue_loader import load_catalogue
+        from knowledge.compiled import compiled_catalogue
 
-        _loaded = Knowledge(load_catalogue())
+        _loaded = Knowledge(compiled_catalogue())
     return _loaded
 
 
 def ask(question: str) -> Answer:
     """Answer one question: a lookup when it names a code, family, name, header or comparison, else a scenario."""
-    from knowledge.router import route
+    global _router
+    if _router is None:
+        # imported on first use so that importing the package stays cheap
+        from knowledge.router import route
 
-    return route(knowledge(), question)
+        _router = route
+    return _router(knowledge(), question)

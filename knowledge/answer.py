@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from knowledge.model import Confusion, Family, Status
 
 KINDS = ("code", "family", "name", "header", "compare", "unknown", "invalid", "scenario")
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """One status meaning that answers a question, with how sure we are and why."""
 
     status: Status
@@ -32,16 +30,14 @@ class Match:
         return data
 
 
-@dataclass(frozen=True, slots=True)
-class RunnerUp:
+class RunnerUp(NamedTuple):
     """The second code worth considering, and the rule that decides between it and the first."""
 
     match: Match
     rule: str
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(NamedTuple):
     """The knowledge core's answer to one question; platform-neutral, rendered by the bot."""
 
     kind: str

@@ -1,77 +1,75 @@
-"""A compiled cache of parsed TOML files, so a start-up does not re-parse unchanged data.
+"""A compiled cache: validated data pickled once, reused while its source files are unchanged.
 
-The cache holds the parsed tables (plain dicts, lists and scalars) serialised with ``marshal``.
-It is keyed by each file's path, size and modification time plus the Python version, and it is
-only an accelerator: any problem reading or writing it falls back to parsing the files.
+Parsing and validating the TOML data costs more than the rest of a start-up, so the built objects
+are stored in the user's cache folder, keyed by each source file's path, size and modification
+time plus the Python version. The cache only accelerates: any problem reading or writing it falls
+back to building from the files.
 """
 
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
+import pickle
 import sys
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+Built = TypeVar("Built")
 
 
-def cache_dir() -> Path | None:
-    """Where compiled caches go: ``STATUSBOT_CACHE_DIR``, else the user's cache folder; None disables."""
+def cache_dir() -> str | None:
+    """Where compiled caches go: ``STATUSBOT_CACHE_DIR``, else the user's cache folder; '' disables."""
     configured = os.environ.get("STATUSBOT_CACHE_DIR")
     if configured is not None:
-        return Path(configured) if configured else None
+        return configured or None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "statusbot"
+    return os.path.join(base, "statusbot")
 
 
-def _key(files: list[Path]) -> str:
+def toml_files(folder: str) -> list[str]:
+    """Every .toml file directly in ``folder``, sorted."""
+    return sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".toml"))
+
+
+def _key(files: Iterable[str]) -> str:
     digest = hashlib.sha256(f"{CACHE_FORMAT}:{sys.version}".encode())
     for path in files:
-        stat = path.stat()
+        stat = os.stat(path)
         digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:24]
 
 
-def parse_toml(path: Path) -> Any:
-    """Parse one TOML file; a syntax error names the file."""
-    import tomllib
-
-    from knowledge.fields import CatalogueError
-
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise CatalogueError(f"{path}: not valid TOML: {error}") from error
-
-
-def load_parsed(files: list[Path], label: str) -> dict[str, Any]:
-    """Parsed contents of ``files`` by path string, from the cache when it is current."""
+def cached(label: str, sources: list[str], build: Callable[[], Built]) -> Built:
+    """``build()``'s result, from the cache when every source file is unchanged since it was stored."""
     folder = cache_dir()
-    target = folder / f"{label}-{_key(files)}.marshal" if folder else None
+    try:
+        target = os.path.join(folder, f"{label}-{_key(sources)}.pickle") if folder else None
+    except OSError:
+        target = None  # a source went missing: let build() report it
     if target is not None:
         try:
-            with target.open("rb") as handle:
-                cached = marshal.load(handle)
-            if isinstance(cached, dict):
-                return cached
-        except (OSError, EOFError, ValueError, TypeError):
+            with open(target, "rb") as handle:
+                return pickle.load(handle)  # type: ignore[no-any-return]
+        except Exception:  # a missing, stale or corrupt cache is rebuilt
             pass
-    parsed = {str(path): parse_toml(path) for path in files}
+    value = build()
     if target is not None:
-        _store(target, parsed, label)
-    return parsed
+        _store(target, value, label)
+    return value
 
 
-def _store(target: Path, parsed: dict[str, Any], label: str) -> None:
+def _store(target: str, value: object, label: str) -> None:
+    folder = os.path.dirname(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in target.parent.glob(f"{label}-*.marshal"):
-            stale.unlink(missing_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(marshal.dumps(parsed))
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.startswith(f"{label}-") and name.endswith(".pickle"):
+                os.unlink(os.path.join(folder, name))
+        temporary = f"{target}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, target)
-    except (OSError, ValueError):
-        pass  # a read-only home or full disk only costs start-up time
+    except (OSError, pickle.PicklingError):
+        pass  # a read-only home or a full disk only costs start-up time

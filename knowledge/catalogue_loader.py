@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from knowledge.cache import load_parsed
 from knowledge.fields import CatalogueError, Fields
 from knowledge.model import (
     FAMILY_NAMES,
@@ -37,13 +36,21 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _parsed(data_dir: Path, names: tuple[str, ...], label: str) -> dict[str, Any]:
-    paths = [data_dir / name for name in names]
-    for path in paths:
-        if not path.is_file():
-            raise CatalogueError(f"{_display(path)}: file is missing")
-    by_path = load_parsed(paths, label)
-    return {name: by_path[str(path)] for name, path in zip(names, paths, strict=True)}
+def parse_toml(path: Path) -> Any:
+    """Parse one TOML file; a missing file or a syntax error names the file."""
+    import tomllib
+
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as error:
+        raise CatalogueError(f"{_display(path)}: file is missing") from error
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(f"{_display(path)}: not valid TOML: {error}") from error
+
+
+def _parsed(data_dir: Path, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: parse_toml(data_dir / name) for name in names}
 
 
 def _status(record: Fields, file: str) -> Status:
@@ -57,7 +64,11 @@ def _status(record: Fields, file: str) -> Status:
     origin = record.text("origin", required=unofficial, max_len=200)
     if origin and not unofficial:
         raise record.fail("origin", "is only for unofficial meanings (codes/unofficial.toml)")
-    not_for, headers, examples = record.tables("not_for"), record.tables("headers"), record.tables("examples", min_items=1)
+    not_for, headers, examples = (
+        record.tables("not_for"),
+        record.tables("headers"),
+        record.tables("examples", min_items=1),
+    )
     status = Status(
         code=code,
         phrase=phrase,
@@ -68,7 +79,9 @@ def _status(record: Fields, file: str) -> Status:
             Alternative(instead=item.integer("instead", *ANY_CODE), when=item.text("when", max_len=400))
             for item in not_for
         ),
-        headers=tuple(HeaderNote(name=item.text("name", max_len=60), why=item.text("why", max_len=400)) for item in headers),
+        headers=tuple(
+            HeaderNote(name=item.text("name", max_len=60), why=item.text("why", max_len=400)) for item in headers
+        ),
         examples=tuple(
             Example(
                 request=item.text("request", max_len=600),
@@ -220,7 +233,10 @@ def _check_references(catalogue: Catalogue) -> None:
     def check(file: str, entry: str, field: str, codes: tuple[int, ...]) -> None:
         for code in codes:
             if code not in known:
-                raise CatalogueError(f"{_display(DATA_DIR / file)}: {entry}: field '{field}' names {code}, which the catalogue does not have")
+                raise CatalogueError(
+                    f"{_display(DATA_DIR / file)}: {entry}: field '{field}' names {code}, "
+                    "which the catalogue does not have"
+                )
 
     for status in catalogue.statuses:
         check("codes", f"status {status.code} ({status.phrase})", "not_for", tuple(a.instead for a in status.not_for))
@@ -235,7 +251,7 @@ def _check_references(catalogue: Catalogue) -> None:
 
 def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
     """Read and validate every catalogue file (statuses, families, confusions, mistakes, constants)."""
-    raw = _parsed(data_dir, (*CODE_FILES, *OTHER_FILES), "catalogue")
+    raw = _parsed(data_dir, (*CODE_FILES, *OTHER_FILES))
     families, overview = _families(raw["families.toml"])
     mistakes, best_practice = _mistakes(raw["mistakes.toml"])
     catalogue = Catalogue(
@@ -259,7 +275,7 @@ def phrase_files(data_dir: Path = DATA_DIR) -> tuple[str, ...]:
 def load_situations(known_codes: set[int], data_dir: Path = DATA_DIR) -> tuple[Situation, ...]:
     """Read and validate the plain-words situation phrases of the scenario engine."""
     names = phrase_files(data_dir)
-    raw = _parsed(data_dir, names, "situations")
+    raw = _parsed(data_dir, names)
     situations = []
     for name in names:
         file = _display(data_dir / name)

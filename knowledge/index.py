@@ -84,13 +84,35 @@ class Knowledge:
         return {key: tuple(value) for key, value in table.items()}
 
     @cached_property
+    def name_list(self) -> list[str]:
+        """The keys of :attr:`names`, as a list for fuzzy matching."""
+        return list(self.names)
+
+    def names_near_length(self, length: int) -> list[str]:
+        """Names whose length allows a close fuzzy match with a key of ``length`` characters."""
+        return self._names_by_length.get(length, self.name_list)
+
+    @cached_property
+    def _names_by_length(self) -> dict[int, list[str]]:
+        # a ratio of 85 or one edit needs lengths within about a third of each other
+        return {
+            length: [name for name in self.name_list if 0.7 * length - 1 <= len(name) <= 1.4 * length + 1]
+            for length in range(1, 80)
+        }
+
+    @cached_property
     def name_keywords(self) -> dict[str, Status]:
         """Distinctive words that single out one meaning on their own ('teapot' → 418)."""
         owners: dict[str, set[Status]] = defaultdict(set)
         for key, statuses in self.names.items():
             for word in key.split():
                 if len(word) >= 5:
-                    owners[word].update(statuses)
+                    owners[word].update(s for s in statuses if s.official)
+        # a word of an unofficial name makes it ambiguous too ("expired": 419 Page Expired)
+        for key, statuses in self.names.items():
+            for word in key.split():
+                if any(not s.official for s in statuses) and word in owners:
+                    owners[word].add(statuses[0])
         return {word: next(iter(group)) for word, group in owners.items() if len(group) == 1}
 
     # -- headers ----------------------------------------------------------------
@@ -101,8 +123,7 @@ class Knowledge:
         for status in sorted(self.catalogue.statuses, key=lambda s: (not s.official, -s.rank, s.code)):
             for note in status.headers:
                 key = squash(note.name)
-                display, uses = table.setdefault(key, (note.name, []))
-                uses.append((status, note.why))
+                table.setdefault(key, (note.name, []))[1].append((status, note.why))
         return {key: (display, tuple(uses)) for key, (display, uses) in table.items()}
 
     # -- confusions and mistakes ------------------------------------------------

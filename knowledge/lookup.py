@@ -6,25 +6,139 @@ import re
 
 from knowledge.answer import Answer, Match
 from knowledge.index import Knowledge
-from knowledge.text import squash, words
+from knowledge.text import words
 
 # Words that wrap a lookup without changing what is asked ("what does 418 mean?", "explain 503").
 LOOKUP_WORDS = frozenset(
-    """what whats what's does do is are was a an the mean means meaning meant explain explanation
-    status statuses code codes http https error errors response responses reply tell me about define
-    definition describe show info information on of for please pls plz lookup look up card number
-    num hey hi bot statusbot can you give i'm im getting got get seeing see why am we our my an
-    header headers family families class series range list all kind type category this that it""".split()
+    [
+        "what",
+        "whats",
+        "what's",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "a",
+        "an",
+        "the",
+        "mean",
+        "means",
+        "meaning",
+        "meant",
+        "explain",
+        "explanation",
+        "status",
+        "statuses",
+        "code",
+        "codes",
+        "http",
+        "https",
+        "error",
+        "errors",
+        "response",
+        "responses",
+        "reply",
+        "tell",
+        "me",
+        "about",
+        "define",
+        "definition",
+        "describe",
+        "show",
+        "info",
+        "information",
+        "on",
+        "of",
+        "for",
+        "please",
+        "pls",
+        "plz",
+        "lookup",
+        "look",
+        "up",
+        "card",
+        "number",
+        "num",
+        "hey",
+        "hi",
+        "bot",
+        "statusbot",
+        "can",
+        "you",
+        "give",
+        "i'm",
+        "im",
+        "getting",
+        "got",
+        "get",
+        "seeing",
+        "see",
+        "why",
+        "am",
+        "we",
+        "our",
+        "my",
+        "an",
+        "header",
+        "headers",
+        "family",
+        "families",
+        "class",
+        "series",
+        "range",
+        "list",
+        "all",
+        "kind",
+        "type",
+        "category",
+        "this",
+        "that",
+        "it",
+    ]
 )
 # Extra words allowed around two or more numbers for a pure comparison ("difference between 502 and 504").
 COMPARE_WORDS = LOOKUP_WORDS | frozenset(
-    """vs v versus or and difference differences different between compare compared comparison diff
-    against which one ones should i use when to with than how differ distinguish tell apart""".split()
+    [
+        "vs",
+        "v",
+        "versus",
+        "or",
+        "and",
+        "difference",
+        "differences",
+        "different",
+        "between",
+        "compare",
+        "compared",
+        "comparison",
+        "diff",
+        "against",
+        "which",
+        "one",
+        "ones",
+        "should",
+        "i",
+        "use",
+        "when",
+        "to",
+        "with",
+        "than",
+        "how",
+        "differ",
+        "distinguish",
+        "tell",
+        "apart",
+    ]
 )
 _FAMILY = re.compile(r"^([0-9])(?:xx|\*\*|00s|xxs)?$")
 _NEGATIVE = re.compile(r"(?<![\w.])[-−]\s?\d")
-_NUMBER = re.compile(r"^\d+$")
 NAME_CUTOFF = 85.0
+
+
+def looks_like_header(query: str) -> bool:
+    """Header-shaped input ('X-Request-Id', 'Retry-After:'), where a near miss is worth correcting."""
+    return bool(re.search(r"\b[A-Za-z]+(?:-[A-Za-z0-9]+)+:?(?:\s|$)", query.strip()))
 
 
 def family_answer(kb: Knowledge, query: str, digit: int) -> Answer:
@@ -89,13 +203,13 @@ def compare_answer(kb: Knowledge, query: str, codes: list[int]) -> Answer:
     )
 
 
-def header_answer(kb: Knowledge, query: str, core: list[str]) -> Answer | None:
+def header_answer(kb: Knowledge, query: str, core: list[str], tokens: list[str]) -> Answer | None:
     """The codes a header belongs with, when the question is just a header name."""
     key = "".join(core).replace("'", "")
     if len(key) < 3:
         return None
     found = kb.headers.get(key)
-    if found is None and len(key) >= 6:
+    if found is None and len(key) >= 6 and ("header" in tokens or looks_like_header(query)):
         from rapidfuzz import fuzz, process
 
         best = process.extractOne(key, list(kb.headers), scorer=fuzz.ratio, score_cutoff=88)
@@ -111,44 +225,59 @@ def header_answer(kb: Knowledge, query: str, core: list[str]) -> Answer | None:
     )
 
 
-def name_answer(kb: Knowledge, query: str, core: list[str]) -> Answer | None:
+def _fuzzy_names(kb: Knowledge, key: str) -> list[tuple[str, float]]:
+    """Names close to ``key``: a ratio for phrases, one slip (typo or swap) for single words."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
+
+    if len(key) >= 5:
+        found = process.extract(
+            key, kb.names_near_length(len(key)), scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=3
+        )
+        if found:
+            return [(name, score) for name, score, _ in found]
+    if len(key) >= 3 and " " not in key:
+        best = process.extractOne(key, kb.names_near_length(len(key)), scorer=OSA.distance, score_cutoff=1)
+        if best is not None and " " not in best[0]:
+            return [(best[0], 80.0)]
+    return []
+
+
+def name_answer(kb: Knowledge, query: str, core: list[str], tokens: list[str]) -> Answer | None:
     """The meanings whose name the question is, forgiving typos and old names."""
-    key = " ".join(core).replace("'", "")
-    if not key or not any(ch.isalpha() for ch in key):
-        return None
-    exact = kb.names.get(key)
-    if exact:
-        return Answer(kind="name", query=query, matches=tuple(Match(s, 1.0) for s in exact))
+    full = " ".join(tokens).replace("'", "")
+    short = " ".join(core).replace("'", "")
+    keys = [full] if short in ("", full) else [full, short]
+    for key in keys:
+        exact = kb.names.get(key)
+        if exact:
+            return Answer(kind="name", query=query, matches=tuple(Match(s, 1.0) for s in exact))
     if len(core) == 1 and core[0] in kb.name_keywords:
         return Answer(kind="name", query=query, matches=(Match(kb.name_keywords[core[0]], 0.9),))
-    if len(key) < 5:
-        return None
-    from rapidfuzz import fuzz, process
-
-    found = process.extract(key, list(kb.names), scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=3)
-    if not found:
-        return None
-    matches: list[Match] = []
-    for name, score, _ in found:
-        for status in kb.names[name]:
-            if all(m.status is not status for m in matches):
-                matches.append(Match(status, round(score / 100, 3)))
-    return Answer(kind="name", query=query, matches=tuple(matches))
+    for key in keys:
+        matches: list[Match] = []
+        for name, score in _fuzzy_names(kb, key):
+            for status in kb.names[name]:
+                if all(m.status is not status for m in matches):
+                    matches.append(Match(status, round(score / 100, 3)))
+        if matches:
+            return Answer(kind="name", query=query, matches=tuple(matches))
+    return None
 
 
 def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
     """A lookup answer when the question is a bare number, family, comparison, header or name; else None."""
     tokens = words(query)
     core = [t for t in tokens if t not in LOOKUP_WORDS]
-    numbers = [t for t in core if _NUMBER.match(t)]
-    if _NEGATIVE.search(query) and len(tokens) <= 3:
+    numbers = [t for t in core if t.isdigit()]
+    if len(tokens) <= 3 and _NEGATIVE.search(query):
         return invalid(query, "Negative numbers are not status codes: valid codes run from 100 to 599.")
     if len(core) == 1:
         token = core[0]
         family = _FAMILY.match(token)
         if family and (token != family.group(1) or len(tokens) <= 3):
             return family_answer(kb, query, int(family.group(1)))
-        if _NUMBER.match(token):
+        if token.isdigit():
             return code_answer(kb, query, int(token))
     if len(numbers) == 1 and len(core) > 1:
         # "409 conflict", "HTTP 418 I'm a teapot": a number with (part of) its own name
@@ -156,18 +285,10 @@ def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
         names = {w for s in kb.meanings(int(numbers[0])) for n in (s.phrase, *s.aliases) for w in words(n)}
         if rest and set(rest.split()) <= names | {"im"}:
             return code_answer(kb, query, int(numbers[0]))
-    if len(numbers) >= 2 and all(t in COMPARE_WORDS or _NUMBER.match(t) for t in tokens):
+    if len(numbers) >= 2 and all(t in COMPARE_WORDS or t.isdigit() for t in tokens):
         distinct = list(dict.fromkeys(int(n) for n in numbers))
         if len(distinct) >= 2:
             return compare_answer(kb, query, distinct)
-    if numbers:
+    if numbers or len(tokens) > 12:
         return None
-    return header_answer(kb, query, core) or name_answer(kb, query, core)
-
-
-def looks_like_header(query: str) -> bool:
-    """Header-shaped input ('X-Request-Id', 'Retry-After') that the header lookup should see first."""
-    return bool(re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z0-9]+)+:?", query.strip()))
-
-
-__all__ = ["direct_lookup", "invalid", "looks_like_header", "out_of_range", "squash"]
+    return header_answer(kb, query, core, tokens) or name_answer(kb, query, core, tokens)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 FAMILY_NAMES = ("1xx", "2xx", "3xx", "4xx", "5xx")
 
 
-@dataclass(frozen=True, slots=True)
-class Example:
+class Example(NamedTuple):
     """One example exchange: a request and the response it gets."""
 
     request: str
@@ -16,24 +15,21 @@ class Example:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class HeaderNote:
+class HeaderNote(NamedTuple):
     """A header that belongs with a code, and why."""
 
     name: str
     why: str
 
 
-@dataclass(frozen=True, slots=True)
-class Alternative:
+class Alternative(NamedTuple):
     """When not to send a code, and which one to send instead."""
 
     instead: int
     when: str
 
 
-@dataclass(frozen=True, slots=True)
-class Status:
+class Status(NamedTuple):
     """One meaning of a status number (most numbers have exactly one)."""
 
     code: int
@@ -86,8 +82,7 @@ class Status:
         return f"{self.code} {self.name}"
 
 
-@dataclass(frozen=True, slots=True)
-class Family:
+class Family(NamedTuple):
     """One of the five classes of status codes."""
 
     label: str
@@ -98,16 +93,14 @@ class Family:
     key_codes: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Confusion:
+class Confusion(NamedTuple):
     """Codes people mix up and the rule that decides between them."""
 
     codes: tuple[int, ...]
     rule: str
 
 
-@dataclass(frozen=True, slots=True)
-class Mistake:
+class Mistake(NamedTuple):
     """A common mistake from the lesson, attached to the codes it concerns."""
 
     id: int
@@ -121,8 +114,7 @@ class Mistake:
     missing_header: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Situation:
+class Situation(NamedTuple):
     """Plain-words phrases describing one situation that calls for a code."""
 
     code: int
@@ -131,8 +123,7 @@ class Situation:
     origin: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Constants:
+class Constants(NamedTuple):
     """The constants that name one status number in common frameworks."""
 
     code: int
@@ -140,8 +131,7 @@ class Constants:
     unverified: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     """Everything the knowledge core knows, loaded once and never changed."""
 
     statuses: tuple[Status, ...]

@@ -9,7 +9,7 @@ from knowledge.text import MAX_QUESTION_CHARS, clean, has_meaning, words
 
 ACCEPTS = (
     "Ask about a status code by number (409), family (4xx), name (conflict), header (Retry-After) "
-    "or comparison (401 vs 403), or describe your situation (\"duplicate email on signup\")."
+    'or comparison (401 vs 403), or describe your situation ("duplicate email on signup").'
 )
 
 
@@ -26,13 +26,10 @@ def route(kb: Knowledge, question: str) -> Answer:
     direct = direct_lookup(kb, text)
     if direct is not None:
         return direct
-    if len(words(text)) == 1 and not any(ch.isdigit() for ch in text):
-        from knowledge.scenarios import engine
-
-        answer = engine(kb).answer(text)
-        if answer.matches:
-            return answer
-        return invalid(text, f"I don't know {text!r} as a status code name or header. {ACCEPTS}")
     from knowledge.scenarios import engine
 
-    return engine(kb).answer(text)
+    answer = engine(kb).answer(text)
+    if not answer.matches and len(words(text)) <= 1:
+        # one unknown word is not a question we can answer or abstain on meaningfully
+        return invalid(text, f"I don't know {text!r} as a status code, name or header. {ACCEPTS}")
+    return answer

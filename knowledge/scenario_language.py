@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import Stemmer
 
@@ -17,12 +17,13 @@ _NUMBER = re.compile(r"^\d+$")
 NEGATIONS = frozenset({"not", "no", "without", "never", "cannot", "nonexistent", "missing"})
 
 
-@dataclass(frozen=True, slots=True)
-class Language:
+class Language(NamedTuple):
     """The validated contents of language.toml."""
 
     stopwords: frozenset[str]
     rewrites: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+    synonyms: tuple[tuple[str, ...], ...]
+    domain: frozenset[str]
     offtopic: tuple[tuple[tuple[str, ...], float], ...]
 
 
@@ -38,6 +39,8 @@ def read_language(raw: object, file: str) -> Language:
             raise CatalogueError(f"{file}: rewrites[{index}]: must be a pair of non-empty strings [from, to]")
         rewrites.append((tuple(words(pair[0])), tuple(words(pair[1]))))
     rewrites.sort(key=lambda item: -len(item[0]))
+    synonyms = tuple(tuple(words(group)) for group in top.texts("synonyms"))
+    domain = frozenset(words(top.text("domain", max_len=20000)))
     section = Fields(top._get("offtopic", True), file, "offtopic")
     cues = []
     for cue in section.tables("cues"):
@@ -45,7 +48,9 @@ def read_language(raw: object, file: str) -> Language:
         cue.done()
     section.done()
     top.done()
-    return Language(stopwords=stopwords, rewrites=tuple(rewrites), offtopic=tuple(cues))
+    return Language(
+        stopwords=stopwords, rewrites=tuple(rewrites), synonyms=synonyms, domain=domain, offtopic=tuple(cues)
+    )
 
 
 def _keep(cue: Fields) -> float:
@@ -63,11 +68,19 @@ class Analyser:
         self._stem = Stemmer.Stemmer("english").stemWord
         self._rewrite_first = {source[0] for source, _ in language.rewrites}
         self.vocabulary: frozenset[str] = frozenset()
+        self.stems: frozenset[str] = frozenset()
         self._vocab_list: list[str] = []
+        self.expansions: dict[str, tuple[str, ...]] = {}
+        for group in language.synonyms:
+            stems = tuple(dict.fromkeys(self.stem(word) for word in group))
+            for stem in stems:
+                others = tuple(other for other in stems if other != stem)
+                self.expansions[stem] = tuple(dict.fromkeys((*self.expansions.get(stem, ()), *others)))
 
     def set_vocabulary(self, vocabulary: Iterable[str]) -> None:
         """The raw words the phrases use; unknown query words are corrected towards them."""
         self.vocabulary = frozenset(vocabulary)
+        self.stems = frozenset(self.stem(word) for word in self.vocabulary)
         self._vocab_list = sorted(self.vocabulary)
         self.correct.cache_clear()
 
@@ -93,7 +106,7 @@ class Analyser:
     @lru_cache(maxsize=8192)  # noqa: B019 - one analyser lives for the whole process
     def correct(self, token: str) -> tuple[str, float]:
         """The vocabulary word a misspelt token most likely means, and how sure (1.0 when known)."""
-        if token in self.vocabulary or len(token) < 4 or not token.isalpha():
+        if token in self.vocabulary or len(token) < 4 or not token.isalpha() or self.stem(token) in self.stems:
             return token, 1.0
         from rapidfuzz import fuzz, process
 
@@ -101,7 +114,8 @@ class Analyser:
         found = process.extractOne(token, self._vocab_list, scorer=fuzz.ratio, score_cutoff=cutoff)
         if found is None or found[0][0] != token[0]:
             return token, 1.0
-        return found[0], found[1] / 100
+        # a near miss is only weak evidence: names and identifiers look like typos too
+        return found[0], max(0.3, (found[1] - 60) / 40)
 
     def stem(self, token: str) -> str:
         """The stem of one word."""
@@ -128,6 +142,10 @@ class Analyser:
                 out.append((f"{previous}_{stem}", sure))
             previous = stem
         return out, numbers
+
+    def on_domain(self, text: str) -> bool:
+        """True when the text uses at least one word of the HTTP/API domain."""
+        return any(token in self.language.domain for token in words(text))
 
     def offtopic_factor(self, text: str) -> float:
         """The share of the score to keep given the off-topic cues in the text (1.0: none)."""

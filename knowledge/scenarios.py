@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from knowledge.answer import Answer, Match, RunnerUp
 from knowledge.index import Knowledge
@@ -28,10 +28,11 @@ SUPPORT_SHARE = 0.12
 ABSTAIN_BELOW = 0.30
 MAX_MATCHES = 5
 RERANK = 40
+SYNONYM_SHARE = 0.6
+OFF_DOMAIN_ABSTAIN_BELOW = 0.55
 
 
-@dataclass(frozen=True, slots=True)
-class Phrase:
+class Phrase(NamedTuple):
     """One indexed phrase."""
 
     situation: Situation
@@ -41,8 +42,7 @@ class Phrase:
     stems: str
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
+class Scored(NamedTuple):
     """A code's score for one question and the phrase that earned it."""
 
     status: Status
@@ -70,6 +70,15 @@ class ScenarioEngine:
                 raw.append((situation, status, terms))
                 for term in terms:
                     frequency[term] += 1
+        for status in kb.catalogue.statuses:
+            reason = f"the situation its name describes ({status.name})"
+            situation = Situation(status.code, reason, (), status.origin)
+            for text in dict.fromkeys((status.name, *status.aliases)):
+                terms = list(dict.fromkeys(t for t, _ in analyser.terms(text, correct=False)[0]))
+                if terms and not text.startswith("("):
+                    raw.append((situation, status, terms))
+                    for term in terms:
+                        frequency[term] += 1
         count = len(raw)
         self.idf = {term: math.log(1 + count / df) for term, df in frequency.items()}
         self.phrases: list[Phrase] = []
@@ -110,6 +119,10 @@ class ScenarioEngine:
         query_total = sum(query.values())
         if query_total <= 0:
             return [], numbers
+        for term, weight in list(query.items()):
+            for other in self.analyser.expansions.get(term, ()):
+                if other not in query and other in self.idf:
+                    query[other] = min(weight, self.weight(other)) * SYNONYM_SHARE
         overlap: dict[int, float] = defaultdict(float)
         for term, weight in query.items():
             for index in self.postings.get(term, ()):
@@ -126,12 +139,12 @@ class ScenarioEngine:
         scored.sort(reverse=True)
         from rapidfuzz import fuzz
 
-        stems = " ".join(t for t in query if "_" not in t)
+        stems = " ".join(t for t, _ in terms if "_" not in t)
         best: dict[int, list[tuple[float, Phrase]]] = defaultdict(list)
         for f_score, index in scored[:RERANK]:
             phrase = self.phrases[index]
             similarity = fuzz.token_set_ratio(stems, phrase.stems) / 100
-            score = (1 - FUZZ_SHARE) * f_score + FUZZ_SHARE * similarity * f_score ** 0.5
+            score = (1 - FUZZ_SHARE) * f_score + FUZZ_SHARE * similarity * f_score**0.5
             best[id(phrase.status)].append((score, phrase))
         keep = self.analyser.offtopic_factor(question)
         results = []
@@ -148,7 +161,8 @@ class ScenarioEngine:
     def answer(self, question: str) -> Answer:
         """The scenario answer: ranked matches with reasons and a runner-up, or an honest abstention."""
         ranked, numbers = self.rank(question)
-        if not ranked or ranked[0].score < ABSTAIN_BELOW:
+        threshold = ABSTAIN_BELOW if self.analyser.on_domain(question) else OFF_DOMAIN_ABSTAIN_BELOW
+        if not ranked or ranked[0].score < threshold:
             return Answer(kind="scenario", query=question, message=_abstain_message(numbers))
         matches = tuple(
             Match(item.status, confidence(item.score, ranked, i), reason=item.phrase.situation.reason)
@@ -186,8 +200,8 @@ def confidence(score: float, ranked: list[Scored], position: int) -> float:
 
 def _abstain_message(numbers: list[int]) -> str:
     hint = (
-        "I answer questions about HTTP status codes: describe what happened (\"user already exists\", "
-        "\"token expired\") or ask about a code (409), a family (4xx) or a comparison (401 vs 403)."
+        'I answer questions about HTTP status codes: describe what happened ("user already exists", '
+        '"token expired") or ask about a code (409), a family (4xx) or a comparison (401 vs 403).'
     )
     return hint
 
@@ -199,12 +213,12 @@ def engine(kb: Knowledge) -> ScenarioEngine:
     """The scenario engine for a loaded catalogue, built once."""
     found = _engines.get(id(kb))
     if found is None:
-        from knowledge.cache import parse_toml
-        from knowledge.catalogue_loader import load_situations
+        from knowledge.catalogue_loader import parse_toml
+        from knowledge.compiled import compiled_situations
 
         path = language_file()
         analyser = Analyser(read_language(parse_toml(path), str(path)))
-        situations = load_situations({s.code for s in kb.catalogue.statuses})
+        situations = compiled_situations({s.code for s in kb.catalogue.statuses})
         found = ScenarioEngine(kb, situations, analyser)
         _engines[id(kb)] = found
     return found

@@ -13,8 +13,8 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 def clean(text: str) -> str:
     """Unicode-normalised text without control characters, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _CONTROL.sub(" ", text)
+    if not (text.isascii() and text.isprintable()):
+        text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", text))
     return _SPACE.sub(" ", text).strip()
 
 
@@ -28,6 +28,9 @@ def squash(text: str) -> str:
     return "".join(words(text)).replace("'", "")
 
 
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def has_meaning(text: str) -> bool:
     """True when the text holds at least one letter or digit (not only emoji or punctuation)."""
-    return any(ch.isalnum() for ch in text)
+    return _ALNUM.search(text) is not None

@@ -1,0 +1,36 @@
+"""The catalogue and the situation phrases as loaded at start-up: from the compiled cache when current."""
+
+from __future__ import annotations
+
+import os
+
+from knowledge.cache import cached, toml_files
+from knowledge.model import Catalogue, Situation
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(_HERE, "data")
+# the cached objects' shape is defined here: a change to it must invalidate the cache too
+_MODEL = os.path.join(_HERE, "model.py")
+
+
+def compiled_catalogue() -> Catalogue:
+    """The validated catalogue (statuses, families, confusions, mistakes, constants)."""
+
+    def build() -> Catalogue:
+        from knowledge.catalogue_loader import load_catalogue
+
+        return load_catalogue()
+
+    return cached("catalogue", [*toml_files(DATA), *toml_files(os.path.join(DATA, "codes")), _MODEL], build)
+
+
+def compiled_situations(known_codes: set[int]) -> tuple[Situation, ...]:
+    """The validated situation phrases of the scenario engine."""
+
+    def build() -> tuple[Situation, ...]:
+        from knowledge.catalogue_loader import load_situations
+
+        return load_situations(known_codes)
+
+    sources = [*toml_files(os.path.join(DATA, "phrases")), *toml_files(os.path.join(DATA, "codes")), _MODEL]
+    return cached("situations", sources, build)
