@@ -66,7 +66,11 @@ class Analyser:
     def __init__(self, language: Language) -> None:
         self.language = language
         self._stem = Stemmer.Stemmer("english").stemWord
-        self._rewrite_first = {source[0] for source, _ in language.rewrites}
+        self._rewrites_by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for source, target in language.rewrites:  # already longest first
+            self._rewrites_by_first.setdefault(source[0], []).append((source, target))
+        self._cue_words = {cue[0]: keep for cue, keep in language.offtopic if len(cue) == 1}
+        self._cue_phrases = [(f" {' '.join(cue)} ", keep) for cue, keep in language.offtopic if len(cue) > 1]
         self.vocabulary: frozenset[str] = frozenset()
         self.stems: frozenset[str] = frozenset()
         self._vocab_list: list[str] = []
@@ -89,8 +93,9 @@ class Analyser:
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            if tokens[i] in self._rewrite_first:
-                for source, target in self.language.rewrites:
+            candidates = self._rewrites_by_first.get(tokens[i])
+            if candidates:
+                for source, target in candidates:
                     if tuple(tokens[i : i + len(source)]) == source:
                         out.extend(target)
                         i += len(source)
@@ -150,11 +155,11 @@ class Analyser:
     def offtopic_factor(self, text: str) -> float:
         """The share of the score to keep given the off-topic cues in the text (1.0: none)."""
         tokens = words(text)
-        keep = 1.0
+        keep = min((self._cue_words[t] for t in tokens if t in self._cue_words), default=1.0)
         joined = f" {' '.join(tokens)} "
-        for cue, factor in self.language.offtopic:
-            if f" {' '.join(cue)} " in joined:
-                keep = min(keep, factor)
+        for cue, factor in self._cue_phrases:
+            if factor < keep and cue in joined:
+                keep = factor
         return keep
 
 

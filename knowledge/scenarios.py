@@ -27,7 +27,8 @@ FUZZ_SHARE = 0.25
 SUPPORT_SHARE = 0.12
 ABSTAIN_BELOW = 0.30
 MAX_MATCHES = 5
-RERANK = 40
+RERANK = 30
+COMMON_POSTINGS = 120
 SYNONYM_SHARE = 0.6
 OFF_DOMAIN_ABSTAIN_BELOW = 0.55
 
@@ -88,6 +89,7 @@ class ScenarioEngine:
             self.postings_add(len(self.phrases), terms)
             unigrams = " ".join(t for t in terms if "_" not in t)
             self.phrases.append(Phrase(situation, status, weights, sum(weights.values()), unigrams))
+        self.denominators = [RECALL_BIAS * phrase.total for phrase in self.phrases]
 
     def postings_add(self, index: int, terms: list[str]) -> None:
         """Register a phrase under each of its terms."""
@@ -123,29 +125,41 @@ class ScenarioEngine:
             for other in self.analyser.expansions.get(term, ()):
                 if other not in query and other in self.idf:
                     query[other] = min(weight, self.weight(other)) * SYNONYM_SHARE
-        overlap: dict[int, float] = defaultdict(float)
+        # Rare terms find the candidate phrases; common ones only add to candidates already found.
+        overlap: dict[int, float] = {}
+        common = []
+        postings = self.postings
         for term, weight in query.items():
-            for index in self.postings.get(term, ()):
-                overlap[index] += weight
+            found = postings.get(term)
+            if not found:
+                continue
+            if len(found) > COMMON_POSTINGS:
+                common.append((term, weight))
+                continue
+            get = overlap.get
+            for index in found:
+                overlap[index] = get(index, 0.0) + weight
         if not overlap:
             return [], numbers
-        scored: list[tuple[float, int]] = []
-        for index, shared in overlap.items():
-            phrase = self.phrases[index]
-            recall = min(1.0, shared / phrase.total)
-            precision = min(1.0, shared / query_total)
-            f_score = (1 + RECALL_BIAS) * precision * recall / (RECALL_BIAS * precision + recall)
-            scored.append((f_score, index))
-        scored.sort(reverse=True)
+        phrases = self.phrases
+        for term, weight in common:
+            for index in overlap:
+                if term in phrases[index].terms:
+                    overlap[index] += weight
+        # the F-score with recall weighted RECALL_BIAS times: (1+b)PR/(bP+R) = (1+b)s/(bT+Q)
+        denominators = self.denominators
+        candidates = [(shared / (denominators[index] + query_total), index) for index, shared in overlap.items()]
+        candidates.sort(reverse=True)
         from rapidfuzz import fuzz
 
         stems = " ".join(t for t, _ in terms if "_" not in t)
-        best: dict[int, list[tuple[float, Phrase]]] = defaultdict(list)
-        for f_score, index in scored[:RERANK]:
-            phrase = self.phrases[index]
+        best: dict[int, list[tuple[float, Phrase]]] = {}
+        for f_score, index in candidates[:RERANK]:
+            phrase = phrases[index]
+            f_score *= 1 + RECALL_BIAS
             similarity = fuzz.token_set_ratio(stems, phrase.stems) / 100
             score = (1 - FUZZ_SHARE) * f_score + FUZZ_SHARE * similarity * f_score**0.5
-            best[id(phrase.status)].append((score, phrase))
+            best.setdefault(id(phrase.status), []).append((score, phrase))
         keep = self.analyser.offtopic_factor(question)
         results = []
         for group in best.values():

@@ -1,0 +1,52 @@
+"""Scenario engine latency per question, next to the naive baseline, on a question file.
+
+Prints p50 and p99 (µs) over several passes of every question, in-process, after the catalogue
+and the index have loaded once. Target: p99 ≤ 1 ms for statusbot.
+
+Run: python benchmarks/scenarios.py [FILE.jsonl]   (default: ../shared/eval/dev.jsonl, else tests/data/scenarios.jsonl)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.evaluation import baseline_answerer, read_questions
+from knowledge import ask
+
+PASSES = 5
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def measure(answer: Callable[[str], object], questions: list[str]) -> tuple[float, float]:
+    for question in questions:
+        answer(question)
+    samples = []
+    for _ in range(PASSES):
+        for question in questions:
+            start = time.perf_counter()
+            answer(question)
+            samples.append((time.perf_counter() - start) * 1e6)
+    samples.sort()
+    return samples[len(samples) // 2], samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+
+
+def main() -> None:
+    default = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+    path = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else (default if default.is_file() else ROOT / "tests/data/scenarios.jsonl")
+    )
+    questions = [q.text for q in read_questions(path)]
+    print(f"{path}: {len(questions)} questions × {PASSES} passes")
+    p50, p99 = measure(ask, questions)
+    print(f"statusbot:      p50 {p50:7.1f} µs   p99 {p99:7.1f} µs   (target p99 ≤ 1000 µs)")
+    p50, p99 = measure(baseline_answerer(), questions)
+    print(f"naive baseline: p50 {p50:7.1f} µs   p99 {p99:7.1f} µs")
+
+
+if __name__ == "__main__":
+    main()
