@@ -102,17 +102,6 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _load_or_explain() -> int | None:
-    from knowledge import CatalogueError, knowledge
-
-    try:
-        knowledge()
-    except CatalogueError as error:
-        sys.stderr.write(f"statusbot: the catalogue data is invalid:\n  {error}\n")
-        return 2
-    return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``statusbot`` console script."""
     parser = _parser()
@@ -120,9 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    failed = _load_or_explain()
-    if failed is not None:
-        return failed
+    from knowledge import CatalogueError
+
     try:
         if args.command == "ask":
             return _ask(args, sys.stdout)
@@ -130,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.evaluation import run_eval
 
             return run_eval(args.file, sys.stdout, show_misses=args.misses)
+    except CatalogueError as error:
+        sys.stderr.write(f"statusbot: the catalogue data is invalid:\n  {error}\n")
+        return 2
     except BrokenPipeError:
         return 0
     parser.error(f"unknown command {args.command}")

@@ -25,6 +25,10 @@ class Language(NamedTuple):
     synonyms: tuple[tuple[str, ...], ...]
     domain: frozenset[str]
     offtopic: tuple[tuple[tuple[str, ...], float], ...]
+    howto: tuple[tuple[str, ...], ...]
+    status_words: frozenset[str]
+    howto_keep: float
+    explain: tuple[tuple[str, ...], ...]
 
 
 def read_language(raw: object, file: str) -> Language:
@@ -47,9 +51,23 @@ def read_language(raw: object, file: str) -> Language:
         cues.append((tuple(words(cue.text("words", max_len=80))), _keep(cue)))
         cue.done()
     section.done()
+    howto = Fields(top._get("howto", True), file, "howto")
+    howto_cues = tuple(tuple(words(cue)) for cue in howto.texts("cues", required=True))
+    status_words = frozenset(words(howto.text("status_words")))
+    howto_keep = _keep(howto)
+    howto.done()
+    explain = tuple(tuple(words(cue)) for cue in top.texts("explain", required=True))
     top.done()
     return Language(
-        stopwords=stopwords, rewrites=tuple(rewrites), synonyms=synonyms, domain=domain, offtopic=tuple(cues)
+        stopwords=stopwords,
+        rewrites=tuple(rewrites),
+        synonyms=synonyms,
+        domain=domain,
+        offtopic=tuple(cues),
+        howto=howto_cues,
+        status_words=status_words,
+        howto_keep=howto_keep,
+        explain=explain,
     )
 
 
@@ -160,7 +178,16 @@ class Analyser:
         for cue, factor in self._cue_phrases:
             if factor < keep and cue in joined:
                 keep = factor
+        language = self.language
+        howto = any(f" {' '.join(cue)} " in joined for cue in language.howto)
+        if howto and language.howto_keep < keep and not any(t in language.status_words for t in tokens):
+            keep = language.howto_keep
         return keep
+
+    def asks_meaning(self, text: str) -> bool:
+        """True when the text asks what something means ("what does that mean?", "why?")."""
+        joined = f" {' '.join(words(text))} "
+        return any(f" {' '.join(cue)} " in joined for cue in self.language.explain)
 
 
 def language_file() -> Path:

@@ -11,7 +11,9 @@ ranks the codes. Off-topic cues scale the score down; below a threshold the engi
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
+from functools import cached_property
 from typing import NamedTuple
 
 from knowledge.answer import Answer, Match, RunnerUp
@@ -59,7 +61,10 @@ class ScenarioEngine:
         self.analyser = analyser
         vocabulary = {w for s in situations for text in (s.reason, *s.phrases) for w in words(text)}
         vocabulary |= {w for s in kb.catalogue.statuses for w in words(" ".join((s.phrase, *s.aliases)))}
-        analyser.set_vocabulary(vocabulary - analyser.language.stopwords)
+        language = analyser.language
+        # words we know the meaning of are never "corrected" into other words
+        known = {w for group in language.synonyms for w in group} | language.domain | language.stopwords
+        analyser.set_vocabulary(vocabulary | known)
         raw: list[tuple[Situation, Status, list[str]]] = []
         frequency: dict[str, int] = defaultdict(int)
         for situation in situations:
@@ -72,6 +77,8 @@ class ScenarioEngine:
                 for term in terms:
                     frequency[term] += 1
         for status in kb.catalogue.statuses:
+            if not status.official:
+                continue  # unofficial names ("This is fine") are not descriptions of situations
             reason = f"the situation its name describes ({status.name})"
             situation = Situation(status.code, reason, (), status.origin)
             for text in dict.fromkeys((status.name, *status.aliases)):
@@ -103,6 +110,18 @@ class ScenarioEngine:
             return 0.0 if "_" in term else UNKNOWN_WEIGHT
         return idf * BIGRAM_WEIGHT if "_" in term else idf
 
+    def _without_code_names(self, question: str) -> str:
+        """The question without "204 No Content"-style mentions: a code named is not a situation described."""
+        if not any(ch.isdigit() for ch in question):
+            return question
+        return self._code_names.sub(lambda m: m.group(1), question)
+
+    @cached_property
+    def _code_names(self) -> re.Pattern[str]:
+        names = sorted({n for s in self.kb.catalogue.statuses for n in (s.phrase, *s.aliases)}, key=len, reverse=True)
+        alternatives = "|".join(re.escape(name).replace("\\ ", r"\s+") for name in names)
+        return re.compile(rf"\b([1-5]\d\d)\s+(?:{alternatives})\b", re.IGNORECASE)
+
     def _status_for(self, situation: Situation) -> Status:
         meanings = self.kb.meanings(situation.code)
         if situation.origin:
@@ -114,7 +133,7 @@ class ScenarioEngine:
     # -- ranking ----------------------------------------------------------------
     def rank(self, question: str) -> tuple[list[Scored], list[int]]:
         """Codes scored for the question, best first, and the status numbers it mentions."""
-        terms, numbers = self.analyser.terms(question)
+        terms, numbers = self.analyser.terms(self._without_code_names(question))
         query: dict[str, float] = {}
         for term, sure in terms:
             query[term] = max(query.get(term, 0.0), self.weight(term) * sure)

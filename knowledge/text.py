@@ -8,7 +8,7 @@ import unicodedata
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
 
 
 def clean(text: str) -> str:
@@ -19,13 +19,13 @@ def clean(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case word tokens (letters and digits; apostrophes kept inside words)."""
-    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+    """Lower-case word tokens of letters and digits; apostrophes inside words are dropped ("don't" → "dont")."""
+    return [w.replace("'", "").replace("’", "") for w in _WORD.findall(text.lower())]
 
 
 def squash(text: str) -> str:
     """A name or header reduced to letters and digits, for exact comparisons ('Retry-After' → 'retryafter')."""
-    return "".join(words(text)).replace("'", "")
+    return "".join(words(text))
 
 
 _ALNUM = re.compile(r"[^\W_]")
