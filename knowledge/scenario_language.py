@@ -107,7 +107,13 @@ class Analyser:
         self.correct.cache_clear()
 
     def rewrite(self, tokens: list[str]) -> list[str]:
-        """Apply the rewrites (abbreviations, spellings, phrasings), longest match first."""
+        """Apply the rewrites (abbreviations, spellings, phrasings), longest match first, twice.
+
+        The second pass lets rewrites build on each other ("didn't exist" → "did not exist" → "did nonexistent").
+        """
+        return self._rewrite_once(self._rewrite_once(tokens))
+
+    def _rewrite_once(self, tokens: list[str]) -> list[str]:
         out: list[str] = []
         i = 0
         while i < len(tokens):

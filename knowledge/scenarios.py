@@ -27,6 +27,7 @@ UNKNOWN_WEIGHT = 3.0
 RECALL_BIAS = 2.0  # beta squared of the F-score: a phrase fully present matters more than extra words
 FUZZ_SHARE = 0.25
 SUPPORT_SHARE = 0.12
+SUPPORT_COUNT = 2
 ABSTAIN_BELOW = 0.30
 MAX_MATCHES = 5
 RERANK = 30
@@ -184,7 +185,7 @@ class ScenarioEngine:
         for group in best.values():
             group.sort(key=lambda item: -item[0])
             top, phrase = group[0]
-            support = sum(score for score, _ in group[1:3])
+            support = sum(score for score, _ in group[1 : 1 + SUPPORT_COUNT])
             total = min(1.0, top + SUPPORT_SHARE * support) * keep
             results.append(Scored(phrase.status, total, phrase))
         results.sort(key=lambda item: (-item.score, -item.status.rank))
