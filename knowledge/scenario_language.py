@@ -87,6 +87,8 @@ class Analyser:
         self._rewrites_by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for source, target in language.rewrites:  # already longest first
             self._rewrites_by_first.setdefault(source[0], []).append((source, target))
+        self._explain = [f" {' '.join(cue)} " for cue in language.explain]
+        self._howto = [f" {' '.join(cue)} " for cue in language.howto]
         self._cue_words = {cue[0]: keep for cue, keep in language.offtopic if len(cue) == 1}
         self._cue_phrases = [(f" {' '.join(cue)} ", keep) for cue, keep in language.offtopic if len(cue) > 1]
         self.vocabulary: frozenset[str] = frozenset()
@@ -185,7 +187,7 @@ class Analyser:
             if factor < keep and cue in joined:
                 keep = factor
         language = self.language
-        howto = any(f" {' '.join(cue)} " in joined for cue in language.howto)
+        howto = any(cue in joined for cue in self._howto)
         if howto and language.howto_keep < keep and not any(t in language.status_words for t in tokens):
             keep = language.howto_keep
         return keep
@@ -193,7 +195,7 @@ class Analyser:
     def asks_meaning(self, text: str) -> bool:
         """True when the text asks what something means ("what does that mean?", "why?")."""
         joined = f" {' '.join(words(text))} "
-        return any(f" {' '.join(cue)} " in joined for cue in self.language.explain)
+        return any(cue in joined for cue in self._explain)
 
 
 def language_file() -> Path:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from functools import cached_property
 from typing import NamedTuple
 
 from knowledge.answer import Answer, Match, RunnerUp
@@ -31,9 +30,13 @@ SUPPORT_COUNT = 2
 ABSTAIN_BELOW = 0.30
 MAX_MATCHES = 5
 RERANK = 30
-COMMON_POSTINGS = 120
+COMMON_POSTINGS = 80
+SEED_TERMS = 8
 SYNONYM_SHARE = 0.6
 OFF_DOMAIN_ABSTAIN_BELOW = 0.55
+NB_SHARE = 0.15
+NB_SMOOTHING = 0.1
+NB_CODES = 6
 STRONG_SCORE = 0.45
 CLEAR_LEAD = 0.25
 
@@ -49,11 +52,12 @@ class Phrase(NamedTuple):
 
 
 class Scored(NamedTuple):
-    """A code's score for one question and the phrase that earned it."""
+    """A code's score for one question, the phrase that earned it, and the phrase evidence alone."""
 
     status: Status
     score: float
     phrase: Phrase
+    evidence: float
 
 
 class ScenarioEngine:
@@ -100,6 +104,17 @@ class ScenarioEngine:
             unigrams = " ".join(t for t in terms if "_" not in t)
             self.phrases.append(Phrase(situation, status, weights, sum(weights.values()), unigrams))
         self.denominators = [RECALL_BIAS * phrase.total for phrase in self.phrases]
+        self.posting_sets = {term: frozenset(found) for term, found in self.postings.items()}
+        # a naive-Bayes view that pools the evidence of all of a code's phrases: log P(term | code)
+        counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for phrase in self.phrases:
+            for term in phrase.terms:
+                counts[id(phrase.status)][term] += 1
+        self.log_likelihood: dict[int, tuple[dict[str, float], float]] = {}
+        for key, terms_of in counts.items():
+            size = sum(terms_of.values()) + NB_SMOOTHING * len(self.idf)
+            table = {term: math.log((n + NB_SMOOTHING) / size) for term, n in terms_of.items()}
+            self.log_likelihood[key] = (table, math.log(NB_SMOOTHING / size))
 
     def postings_add(self, index: int, terms: list[str]) -> None:
         """Register a phrase under each of its terms."""
@@ -115,15 +130,14 @@ class ScenarioEngine:
 
     def _without_code_names(self, question: str) -> str:
         """The question without "204 No Content"-style mentions: a code named is not a situation described."""
-        if not any(ch.isdigit() for ch in question):
-            return question
-        return self._code_names.sub(lambda m: m.group(1), question)
-
-    @cached_property
-    def _code_names(self) -> re.Pattern[str]:
-        names = sorted({n for s in self.kb.catalogue.statuses for n in (s.phrase, *s.aliases)}, key=len, reverse=True)
-        alternatives = "|".join(re.escape(name).replace("\\ ", r"\s+") for name in names)
-        return re.compile(rf"\b([1-5]\d\d)\s+(?:{alternatives})\b", re.IGNORECASE)
+        for found in _CODE_THEN_WORDS.finditer(question):
+            code, following = int(found.group(1)), found.group(2).lower()
+            for status in self.kb.meanings(code):
+                for name in (status.phrase, *status.aliases):
+                    if following.startswith(name.lower()):
+                        start, end = found.start(2), found.start(2) + len(name)
+                        return self._without_code_names(question[:start] + question[end:])
+        return question
 
     def _status_for(self, situation: Situation) -> Status:
         meanings = self.kb.meanings(situation.code)
@@ -147,27 +161,30 @@ class ScenarioEngine:
             for other in self.analyser.expansions.get(term, ()):
                 if other not in query and other in self.idf:
                     query[other] = min(weight, self.weight(other)) * SYNONYM_SHARE
-        # Rare terms find the candidate phrases; common ones only add to candidates already found.
+        # The most telling terms find the candidate phrases; the others only add to candidates already found.
         overlap: dict[int, float] = {}
-        common = []
         postings = self.postings
-        for term, weight in query.items():
-            found = postings.get(term)
-            if not found:
+        present = sorted(
+            ((weight, term) for term, weight in query.items() if term in postings), reverse=True
+        )
+        later = []
+        seeds = 0
+        for weight, term in present:
+            found = postings[term]
+            if seeds >= SEED_TERMS or len(found) > COMMON_POSTINGS:
+                later.append((term, weight))
                 continue
-            if len(found) > COMMON_POSTINGS:
-                common.append((term, weight))
-                continue
+            seeds += 1
             get = overlap.get
             for index in found:
                 overlap[index] = get(index, 0.0) + weight
         if not overlap:
             return [], numbers
+        posting_sets = self.posting_sets
+        for term, weight in later:
+            for index in overlap.keys() & posting_sets[term]:
+                overlap[index] += weight
         phrases = self.phrases
-        for term, weight in common:
-            for index in overlap:
-                if term in phrases[index].terms:
-                    overlap[index] += weight
         # the F-score with recall weighted RECALL_BIAS times: (1+b)PR/(bP+R) = (1+b)s/(bT+Q)
         denominators = self.denominators
         candidates = [(shared / (denominators[index] + query_total), index) for index, shared in overlap.items()]
@@ -182,26 +199,43 @@ class ScenarioEngine:
             similarity = fuzz.token_set_ratio(stems, phrase.stems) / 100
             score = (1 - FUZZ_SHARE) * f_score + FUZZ_SHARE * similarity * f_score**0.5
             best.setdefault(id(phrase.status), []).append((score, phrase))
-        keep = self.analyser.offtopic_factor(question)
-        results = []
         for group in best.values():
             group.sort(key=lambda item: -item[0])
+        keep = self.analyser.offtopic_factor(question)
+        posterior = self._pooled(best, query) if NB_SHARE else {}
+        results = []
+        for group in best.values():
             top, phrase = group[0]
             support = sum(score for score, _ in group[1 : 1 + SUPPORT_COUNT])
-            total = min(1.0, top + SUPPORT_SHARE * support) * keep
-            results.append(Scored(phrase.status, total, phrase))
+            evidence = min(1.0, top + SUPPORT_SHARE * support) * keep
+            total = (1 - NB_SHARE) * evidence + NB_SHARE * posterior.get(id(phrase.status), 0.0) * keep
+            results.append(Scored(phrase.status, total, phrase, evidence))
         results.sort(key=lambda item: (-item.score, -item.status.rank))
         return results, numbers
+
+    def _pooled(self, best: dict[int, list[tuple[float, Phrase]]], query: dict[str, float]) -> dict[int, float]:
+        """Naive-Bayes posterior over the candidate codes, from every phrase of each code."""
+        known = [(term, weight) for term, weight in query.items() if "_" not in term and term in self.idf]
+        leaders = sorted(best, key=lambda key: -best[key][0][0])[:NB_CODES]
+        logs = {}
+        for key in leaders:
+            table, unseen = self.log_likelihood[key]
+            get = table.get
+            logs[key] = sum(weight * get(term, unseen) for term, weight in known)
+        top = max(logs.values())
+        exps = {key: math.exp(value - top) for key, value in logs.items()}
+        norm = sum(exps.values())
+        return {key: value / norm for key, value in exps.items()}
 
     # -- answering --------------------------------------------------------------
     def answer(self, question: str) -> Answer:
         """The scenario answer: ranked matches with reasons and a runner-up, or an honest abstention."""
         ranked, numbers = self.rank(question)
         threshold = ABSTAIN_BELOW if self.analyser.on_domain(question) else OFF_DOMAIN_ABSTAIN_BELOW
-        if not ranked or ranked[0].score < threshold:
+        if not ranked or max(item.evidence for item in ranked) < threshold:
             return Answer(kind="scenario", query=question, message=_abstain_message(numbers))
         matches = tuple(
-            Match(item.status, confidence(item.score, ranked, i), reason=item.phrase.situation.reason)
+            Match(item.status, confidence(ranked, i), reason=item.phrase.situation.reason)
             for i, item in enumerate(ranked[:MAX_MATCHES])
         )
         return Answer(
@@ -225,6 +259,9 @@ class ScenarioEngine:
         return None
 
 
+_CODE_THEN_WORDS = re.compile(r"\b([1-5]\d\d)\s+([A-Za-z].*)")
+
+
 def _ramp(value: float, knee: float, full: float) -> float:
     """0 → 0, ``knee`` → 0.8, ``full`` and above → 1.0, linear in between."""
     if value <= knee:
@@ -232,17 +269,18 @@ def _ramp(value: float, knee: float, full: float) -> float:
     return min(1.0, 0.8 + 0.2 * (value - knee) / (full - knee))
 
 
-def confidence(score: float, ranked: list[Scored], position: int) -> float:
-    """A 0-1 confidence from the score and the lead over the best other code.
+def confidence(ranked: list[Scored], position: int) -> float:
+    """A 0-1 confidence from the phrase evidence for a code and its lead over the best other code.
 
-    Calibrated on our evaluation sets: 0.8 or more means a score of at least STRONG_SCORE and a
+    Calibrated on our evaluation sets: 0.8 or more means evidence of at least STRONG_SCORE and a
     lead of at least CLEAR_LEAD, where about 97 % of answers are right.
     """
-    strength = _ramp(score, STRONG_SCORE, STRONG_SCORE + 0.25)
+    evidence = ranked[position].evidence
+    strength = _ramp(evidence, STRONG_SCORE, STRONG_SCORE + 0.25)
+    rival = max((item.evidence for i, item in enumerate(ranked) if i != position), default=0.0)
     if position > 0:
-        return round(0.5 * strength * score / max(ranked[0].score, 1e-9), 3)
-    rival = ranked[1].score if len(ranked) > 1 else 0.0
-    return round(min(strength, _ramp(score - rival, CLEAR_LEAD, CLEAR_LEAD + 0.15)), 3)
+        return round(0.5 * strength * ranked[position].score / max(ranked[0].score, 1e-9), 3)
+    return round(min(strength, _ramp(evidence - rival, CLEAR_LEAD, CLEAR_LEAD + 0.15)), 3)
 
 
 def _abstain_message(numbers: list[int]) -> str:
