@@ -143,10 +143,7 @@ def phrase_coverage() -> dict[int, int]:
     from knowledge import knowledge
     from knowledge.scenarios import engine
 
-    counts: Counter[int] = Counter()
-    for phrase in engine(knowledge()).phrases:
-        counts[phrase.status.code] += 1
-    return dict(counts)
+    return engine(knowledge()).coverage()
 
 
 def run_eval(path: str, out: TextIO, *, show_misses: bool = False) -> int:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from knowledge.cache import cached, toml_files
-from knowledge.model import Catalogue, Situation
+from knowledge.model import Catalogue, Situation, Status
+
+if TYPE_CHECKING:
+    from knowledge.scenario_index import PhraseIndex
+    from knowledge.scenario_language import Analyser
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(_HERE, "data")
@@ -34,3 +39,22 @@ def compiled_situations(known_codes: set[int]) -> tuple[Situation, ...]:
 
     sources = [*toml_files(os.path.join(DATA, "phrases")), *toml_files(os.path.join(DATA, "codes")), _MODEL]
     return cached("situations", sources, build)
+
+
+def compiled_index(statuses: tuple[Status, ...], analyser: Analyser) -> PhraseIndex:
+    """The scenario engine's phrase index, rebuilt when a phrase, code, language or index source changes."""
+
+    def build() -> PhraseIndex:
+        from knowledge.scenario_index import build_index
+
+        return build_index(statuses, compiled_situations({s.code for s in statuses}), analyser)
+
+    code = [os.path.join(_HERE, name) for name in ("scenario_index.py", "scenario_language.py", "text.py")]
+    sources = [
+        *toml_files(os.path.join(DATA, "phrases")),
+        *toml_files(os.path.join(DATA, "codes")),
+        os.path.join(DATA, "language.toml"),
+        _MODEL,
+        *code,
+    ]
+    return cached("scenario-index", sources, build)

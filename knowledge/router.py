@@ -5,7 +5,7 @@ from __future__ import annotations
 from knowledge.answer import Answer
 from knowledge.index import Knowledge
 from knowledge.lookup import code_answer, direct_lookup, invalid
-from knowledge.text import MAX_QUESTION_CHARS, clean, has_meaning, words
+from knowledge.text import MAX_QUESTION_CHARS, clean, has_meaning
 
 ACCEPTS = (
     "Ask about a status code by number (409), family (4xx), name (conflict), header (Retry-After) "
@@ -29,16 +29,17 @@ def route(kb: Knowledge, question: str) -> Answer:
     from knowledge.scenarios import engine
 
     scenarios = engine(kb)
-    mentioned = {int(t) for t in words(text) if t.isdigit() and kb.primary(int(t)) is not None}
-    on_topic = len(mentioned) == 1 and scenarios.analyser.offtopic_factor(text) == 1.0
-    if on_topic and scenarios.analyser.asks_meaning(text):
+    reading = scenarios.analyser.read(text)
+    mentioned = {int(t) for t in reading.tokens if t.isdigit() and kb.primary(int(t)) is not None}
+    on_topic = len(mentioned) == 1 and scenarios.analyser.offtopic_factor(reading) == 1.0
+    if on_topic and scenarios.analyser.asks_meaning(reading):
         # "FastAPI returns 422 for my request, what does that mean?" asks about the code itself
         return code_answer(kb, text, mentioned.pop())
     answer = scenarios.answer(text)
     if not answer.matches and on_topic:
         # "How to handle 429 in retrofit": no situation we know, one code, nothing off-topic → that code
         return code_answer(kb, text, mentioned.pop())
-    if not answer.matches and len(words(text)) <= 1:
+    if not answer.matches and len(reading.tokens) <= 1:
         # one unknown word is not a question we can answer or abstain on meaningfully
         return invalid(text, f"I don't know {text!r} as a status code, name or header. {ACCEPTS}")
     return answer

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +12,6 @@ import Stemmer
 from knowledge.fields import CatalogueError, Fields
 from knowledge.text import words
 
-_NUMBER = re.compile(r"^\d+$")
 NEGATIONS = frozenset({"not", "no", "without", "never", "cannot", "nonexistent", "missing"})
 
 
@@ -87,6 +85,7 @@ class Analyser:
         self._rewrites_by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for source, target in language.rewrites:  # already longest first
             self._rewrites_by_first.setdefault(source[0], []).append((source, target))
+        self._stems: dict[str, str] = {}
         self._explain = [f" {' '.join(cue)} " for cue in language.explain]
         self._howto = [f" {' '.join(cue)} " for cue in language.howto]
         self._cue_words = {cue[0]: keep for cue, keep in language.offtopic if len(cue) == 1}
@@ -155,47 +154,61 @@ class Analyser:
     def terms(self, text: str, *, correct: bool = True) -> tuple[list[tuple[str, float]], list[int]]:
         """Weighted-confidence terms (stems and ordered bigrams) and the numbers the text mentions."""
         tokens = self.rewrite(words(text))
-        numbers = [int(t) for t in tokens if _NUMBER.match(t) and len(t) <= 4]
+        numbers = [int(t) for t in tokens if t.isdigit() and len(t) <= 4]
         out: list[tuple[str, float]] = []
         previous: str | None = None
+        stopwords, stems = self.language.stopwords, self._stems
         for token in tokens:
-            if _NUMBER.match(token):
+            if token.isdigit():
                 previous = None
                 continue
-            if token in self.language.stopwords:
+            if token in stopwords:
                 continue
             sure = 1.0
             if correct:
                 token, sure = self.correct(token)
-            stem = self.stem(token.replace("'", ""))
+            stem = stems.get(token)
+            if stem is None:
+                stem = stems[token] = self.stem(token)
             out.append((stem, sure))
             if previous is not None:
                 out.append((f"{previous}_{stem}", sure))
             previous = stem
         return out, numbers
 
-    def on_domain(self, text: str) -> bool:
-        """True when the text uses at least one word of the HTTP/API domain."""
-        return any(token in self.language.domain for token in words(text))
-
-    def offtopic_factor(self, text: str) -> float:
-        """The share of the score to keep given the off-topic cues in the text (1.0: none)."""
+    def read(self, text: str) -> Reading:
+        """The text's words, read once for the cue checks below."""
         tokens = words(text)
+        return Reading(tokens, f" {' '.join(tokens)} ")
+
+    def on_domain(self, reading: Reading) -> bool:
+        """True when the text uses at least one word of the HTTP/API domain."""
+        domain = self.language.domain
+        return any(token in domain for token in reading.tokens)
+
+    def offtopic_factor(self, reading: Reading) -> float:
+        """The share of the score to keep given the off-topic cues in the text (1.0: none)."""
+        tokens, joined = reading
         keep = min((self._cue_words[t] for t in tokens if t in self._cue_words), default=1.0)
-        joined = f" {' '.join(tokens)} "
         for cue, factor in self._cue_phrases:
             if factor < keep and cue in joined:
                 keep = factor
         language = self.language
-        howto = any(cue in joined for cue in self._howto)
-        if howto and language.howto_keep < keep and not any(t in language.status_words for t in tokens):
+        howto = language.howto_keep < keep and any(cue in joined for cue in self._howto)
+        if howto and not any(t in language.status_words for t in tokens):
             keep = language.howto_keep
         return keep
 
-    def asks_meaning(self, text: str) -> bool:
+    def asks_meaning(self, reading: Reading) -> bool:
         """True when the text asks what something means ("what does that mean?", "why?")."""
-        joined = f" {' '.join(words(text))} "
-        return any(cue in joined for cue in self._explain)
+        return any(cue in reading.joined for cue in self._explain)
+
+
+class Reading(NamedTuple):
+    """A text's lower-case words, and the same joined with spaces around them for phrase checks."""
+
+    tokens: list[str]
+    joined: str
 
 
 def language_file() -> Path:

@@ -10,123 +10,68 @@ ranks the codes. Off-topic cues scale the score down; below a threshold the engi
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from typing import NamedTuple
 
+import numpy as np
+
 from knowledge.answer import Answer, Match, RunnerUp
 from knowledge.index import Knowledge
-from knowledge.model import Situation, Status
+from knowledge.model import Status
+from knowledge.scenario_index import PhraseIndex
 from knowledge.scenario_language import Analyser, language_file, read_language
-from knowledge.text import words
 
-BIGRAM_WEIGHT = 0.6
 UNKNOWN_WEIGHT = 3.0
 RECALL_BIAS = 2.0  # beta squared of the F-score: a phrase fully present matters more than extra words
 FUZZ_SHARE = 0.25
 SUPPORT_SHARE = 0.12
-SUPPORT_COUNT = 2
 ABSTAIN_BELOW = 0.30
 MAX_MATCHES = 5
 RERANK = 30
-COMMON_POSTINGS = 80
-SEED_TERMS = 8
 SYNONYM_SHARE = 0.6
 OFF_DOMAIN_ABSTAIN_BELOW = 0.55
 NB_SHARE = 0.15
-NB_SMOOTHING = 0.1
 NB_CODES = 6
 STRONG_SCORE = 0.45
 CLEAR_LEAD = 0.25
 
 
-class Phrase(NamedTuple):
-    """One indexed phrase."""
-
-    situation: Situation
-    status: Status
-    terms: dict[str, float]
-    total: float
-    stems: str
-
-
 class Scored(NamedTuple):
-    """A code's score for one question, the phrase that earned it, and the phrase evidence alone."""
+    """A code's score for one question, why it matched, and the phrase evidence alone."""
 
     status: Status
     score: float
-    phrase: Phrase
+    reason: str
     evidence: float
 
 
 class ScenarioEngine:
     """Answers plain-words questions from the curated situation phrases."""
 
-    def __init__(self, kb: Knowledge, situations: tuple[Situation, ...], analyser: Analyser) -> None:
+    def __init__(self, kb: Knowledge, index: PhraseIndex, analyser: Analyser) -> None:
         self.kb = kb
+        self.index = index
         self.analyser = analyser
-        vocabulary = {w for s in situations for text in (s.reason, *s.phrases) for w in words(text)}
-        vocabulary |= {w for s in kb.catalogue.statuses for w in words(" ".join((s.phrase, *s.aliases)))}
+        self.statuses = kb.catalogue.statuses
         language = analyser.language
         # words we know the meaning of are never "corrected" into other words
         known = {w for group in language.synonyms for w in group} | language.domain | language.stopwords
-        analyser.set_vocabulary(vocabulary | known)
-        raw: list[tuple[Situation, Status, list[str]]] = []
-        frequency: dict[str, int] = defaultdict(int)
-        for situation in situations:
-            status = self._status_for(situation)
-            for text in (*situation.phrases, situation.reason):
-                terms = list(dict.fromkeys(t for t, _ in analyser.terms(text, correct=False)[0]))
-                if not terms:
-                    continue
-                raw.append((situation, status, terms))
-                for term in terms:
-                    frequency[term] += 1
-        for status in kb.catalogue.statuses:
-            if not status.official:
-                continue  # unofficial names ("This is fine") are not descriptions of situations
-            reason = f"the situation its name describes ({status.name})"
-            situation = Situation(status.code, reason, (), status.origin)
-            for text in dict.fromkeys((status.name, *status.aliases)):
-                terms = list(dict.fromkeys(t for t, _ in analyser.terms(text, correct=False)[0]))
-                if terms and not text.startswith("("):
-                    raw.append((situation, status, terms))
-                    for term in terms:
-                        frequency[term] += 1
-        count = len(raw)
-        self.idf = {term: math.log(1 + count / df) for term, df in frequency.items()}
-        self.phrases: list[Phrase] = []
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        for situation, status, terms in raw:
-            weights = {t: self.weight(t) for t in terms}
-            self.postings_add(len(self.phrases), terms)
-            unigrams = " ".join(t for t in terms if "_" not in t)
-            self.phrases.append(Phrase(situation, status, weights, sum(weights.values()), unigrams))
-        self.denominators = [RECALL_BIAS * phrase.total for phrase in self.phrases]
-        self.posting_sets = {term: frozenset(found) for term, found in self.postings.items()}
-        # a naive-Bayes view that pools the evidence of all of a code's phrases: log P(term | code)
-        counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for phrase in self.phrases:
-            for term in phrase.terms:
-                counts[id(phrase.status)][term] += 1
-        self.log_likelihood: dict[int, tuple[dict[str, float], float]] = {}
-        for key, terms_of in counts.items():
-            size = sum(terms_of.values()) + NB_SMOOTHING * len(self.idf)
-            table = {term: math.log((n + NB_SMOOTHING) / size) for term, n in terms_of.items()}
-            self.log_likelihood[key] = (table, math.log(NB_SMOOTHING / size))
-
-    def postings_add(self, index: int, terms: list[str]) -> None:
-        """Register a phrase under each of its terms."""
-        for term in terms:
-            self.postings[term].append(index)
+        analyser.set_vocabulary(index.vocabulary | known)
 
     def weight(self, term: str) -> float:
-        """How much a term says: its IDF, less for word pairs, a fixed weight for unknown words."""
-        idf = self.idf.get(term)
-        if idf is None:
+        """How much a query term says: the index weight, or a fixed weight for an unknown word."""
+        column = self.index.term_ids.get(term)
+        if column is None:
             return 0.0 if "_" in term else UNKNOWN_WEIGHT
-        return idf * BIGRAM_WEIGHT if "_" in term else idf
+        return float(self.index.term_weights[column])
+
+    def coverage(self) -> dict[int, int]:
+        """How many indexed phrases argue for each code."""
+        counts: dict[int, int] = defaultdict(int)
+        for status_index in self.index.row_status:
+            counts[self.statuses[status_index].code] += 1
+        return dict(counts)
 
     def _without_code_names(self, question: str) -> str:
         """The question without "204 No Content"-style mentions: a code named is not a situation described."""
@@ -139,104 +84,85 @@ class ScenarioEngine:
                         return self._without_code_names(question[:start] + question[end:])
         return question
 
-    def _status_for(self, situation: Situation) -> Status:
-        meanings = self.kb.meanings(situation.code)
-        if situation.origin:
-            for status in meanings:
-                if situation.origin.lower() in status.origin.lower():
-                    return status
-        return meanings[0]
-
     # -- ranking ----------------------------------------------------------------
-    def rank(self, question: str) -> tuple[list[Scored], list[int]]:
-        """Codes scored for the question, best first, and the status numbers it mentions."""
-        terms, numbers = self.analyser.terms(self._without_code_names(question))
+    def _query(self, terms: list[tuple[str, float]]) -> dict[str, float]:
         query: dict[str, float] = {}
         for term, sure in terms:
             query[term] = max(query.get(term, 0.0), self.weight(term) * sure)
+        return query
+
+    def rank(self, question: str) -> tuple[list[Scored], list[int]]:
+        """Codes scored for the question, best first, and the status numbers it mentions."""
+        terms, numbers = self.analyser.terms(self._without_code_names(question))
+        query = self._query(terms)
         query_total = sum(query.values())
         if query_total <= 0:
             return [], numbers
+        index = self.index
         for term, weight in list(query.items()):
             for other in self.analyser.expansions.get(term, ()):
-                if other not in query and other in self.idf:
+                if other not in query and other in index.term_ids:
                     query[other] = min(weight, self.weight(other)) * SYNONYM_SHARE
-        # The most telling terms find the candidate phrases; the others only add to candidates already found.
-        overlap: dict[int, float] = {}
-        postings = self.postings
-        present = sorted(
-            ((weight, term) for term, weight in query.items() if term in postings), reverse=True
-        )
-        later = []
-        seeds = 0
-        for weight, term in present:
-            found = postings[term]
-            if seeds >= SEED_TERMS or len(found) > COMMON_POSTINGS:
-                later.append((term, weight))
-                continue
-            seeds += 1
-            get = overlap.get
-            for index in found:
-                overlap[index] = get(index, 0.0) + weight
-        if not overlap:
+        columns = [(index.term_ids[t], w) for t, w in query.items() if t in index.term_ids]
+        if not columns:
             return [], numbers
-        posting_sets = self.posting_sets
-        for term, weight in later:
-            for index in overlap.keys() & posting_sets[term]:
-                overlap[index] += weight
-        phrases = self.phrases
+        # shared weight of every phrase with the question, in one pass over the postings
+        lists = [index.postings[column] for column, _ in columns]
+        rows = np.concatenate(lists)
+        shares = np.repeat([w for _, w in columns], [len(found) for found in lists])
+        overlap = np.bincount(rows, weights=shares, minlength=len(index.row_totals))
         # the F-score with recall weighted RECALL_BIAS times: (1+b)PR/(bP+R) = (1+b)s/(bT+Q)
-        denominators = self.denominators
-        candidates = [(shared / (denominators[index] + query_total), index) for index, shared in overlap.items()]
-        candidates.sort(reverse=True)
+        f_scores = (1 + RECALL_BIAS) * overlap / (RECALL_BIAS * index.row_totals + query_total)
+        top = np.argpartition(f_scores, -RERANK)[-RERANK:]
+        top = top[f_scores[top] > 0]
         from rapidfuzz import fuzz
 
+        # blend in rapidfuzz's token-set similarity of the stems (word order and leftovers)
         stems = " ".join(t for t, _ in terms if "_" not in t)
-        best: dict[int, list[tuple[float, Phrase]]] = {}
-        for f_score, index in candidates[:RERANK]:
-            phrase = phrases[index]
-            f_score *= 1 + RECALL_BIAS
-            similarity = fuzz.token_set_ratio(stems, phrase.stems) / 100
-            score = (1 - FUZZ_SHARE) * f_score + FUZZ_SHARE * similarity * f_score**0.5
-            best.setdefault(id(phrase.status), []).append((score, phrase))
-        for group in best.values():
-            group.sort(key=lambda item: -item[0])
-        keep = self.analyser.offtopic_factor(question)
-        posterior = self._pooled(best, query) if NB_SHARE else {}
+        ratio, row_stems = fuzz.token_set_ratio, index.row_stems
+        similarity = np.array([ratio(stems, row_stems[row]) for row in top.tolist()]) / 100
+        chosen = f_scores[top]
+        scores = (1 - FUZZ_SHARE) * chosen + FUZZ_SHARE * similarity * np.sqrt(chosen)
+        order = np.argsort(-scores, kind="stable")
+        best: dict[int, list[tuple[float, str]]] = {}
+        for score, status_index, row in zip(
+            scores[order].tolist(), index.row_status[top][order].tolist(), top[order].tolist(), strict=True
+        ):
+            best.setdefault(status_index, []).append((score, index.row_reason[row]))
+        keep = self.analyser.offtopic_factor(self.analyser.read(question))
+        unigrams = [(index.term_ids[t], w) for t, w in query.items() if "_" not in t and t in index.term_ids]
+        pooled = self._pooled(best, unigrams)
         results = []
-        for group in best.values():
-            top, phrase = group[0]
-            support = sum(score for score, _ in group[1 : 1 + SUPPORT_COUNT])
-            evidence = min(1.0, top + SUPPORT_SHARE * support) * keep
-            total = (1 - NB_SHARE) * evidence + NB_SHARE * posterior.get(id(phrase.status), 0.0) * keep
-            results.append(Scored(phrase.status, total, phrase, evidence))
+        for status_index, group in best.items():
+            top_score, reason = group[0]
+            support = group[1][0] + (group[2][0] if len(group) > 2 else 0.0) if len(group) > 1 else 0.0
+            evidence = min(1.0, top_score + SUPPORT_SHARE * support) * keep
+            total = (1 - NB_SHARE) * evidence + NB_SHARE * pooled.get(status_index, 0.0) * keep
+            results.append(Scored(self.statuses[status_index], total, reason, evidence))
         results.sort(key=lambda item: (-item.score, -item.status.rank))
         return results, numbers
 
-    def _pooled(self, best: dict[int, list[tuple[float, Phrase]]], query: dict[str, float]) -> dict[int, float]:
-        """Naive-Bayes posterior over the candidate codes, from every phrase of each code."""
-        known = [(term, weight) for term, weight in query.items() if "_" not in term and term in self.idf]
-        leaders = sorted(best, key=lambda key: -best[key][0][0])[:NB_CODES]
-        logs = {}
-        for key in leaders:
-            table, unseen = self.log_likelihood[key]
-            get = table.get
-            logs[key] = sum(weight * get(term, unseen) for term, weight in known)
-        top = max(logs.values())
-        exps = {key: math.exp(value - top) for key, value in logs.items()}
-        norm = sum(exps.values())
-        return {key: value / norm for key, value in exps.items()}
+    def _pooled(self, best: dict[int, list[tuple[float, str]]], unigrams: list[tuple[int, float]]) -> dict[int, float]:
+        """Naive-Bayes posterior over the leading candidate codes, from every phrase of each code."""
+        leaders = list(best)[:NB_CODES]  # best is filled in order of score
+        if not NB_SHARE or len(leaders) < 2 or not unigrams:
+            return {}
+        index = self.index
+        cols = [column for column, _ in unigrams]
+        logs = (np.array([w for _, w in unigrams], dtype=np.float32) @ index.log_likelihood[cols])[leaders]
+        exps = np.exp(logs - logs.max())
+        posterior = exps / exps.sum()
+        return dict(zip(leaders, posterior.tolist(), strict=True))
 
     # -- answering --------------------------------------------------------------
     def answer(self, question: str) -> Answer:
         """The scenario answer: ranked matches with reasons and a runner-up, or an honest abstention."""
         ranked, numbers = self.rank(question)
-        threshold = ABSTAIN_BELOW if self.analyser.on_domain(question) else OFF_DOMAIN_ABSTAIN_BELOW
+        threshold = ABSTAIN_BELOW if self.analyser.on_domain(self.analyser.read(question)) else OFF_DOMAIN_ABSTAIN_BELOW
         if not ranked or max(item.evidence for item in ranked) < threshold:
             return Answer(kind="scenario", query=question, message=_abstain_message(numbers))
         matches = tuple(
-            Match(item.status, confidence(ranked, i), reason=item.phrase.situation.reason)
-            for i, item in enumerate(ranked[:MAX_MATCHES])
+            Match(item.status, confidence(ranked, i), reason=item.reason) for i, item in enumerate(ranked[:MAX_MATCHES])
         )
         return Answer(
             kind="scenario",
@@ -299,11 +225,10 @@ def engine(kb: Knowledge) -> ScenarioEngine:
     found = _engines.get(id(kb))
     if found is None:
         from knowledge.catalogue_loader import parse_toml
-        from knowledge.compiled import compiled_situations
+        from knowledge.compiled import compiled_index
 
         path = language_file()
         analyser = Analyser(read_language(parse_toml(path), str(path)))
-        situations = compiled_situations({s.code for s in kb.catalogue.statuses})
-        found = ScenarioEngine(kb, situations, analyser)
+        found = ScenarioEngine(kb, compiled_index(kb.catalogue.statuses, analyser), analyser)
         _engines[id(kb)] = found
     return found
