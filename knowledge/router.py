@@ -30,7 +30,7 @@ def route(kb: Knowledge, question: str) -> Answer:
 
     scenarios = engine(kb)
     reading = scenarios.analyser.read(text)
-    mentioned = {int(t) for t in reading.tokens if t.isdigit() and kb.primary(int(t)) is not None}
+    mentioned = {n for n in scenarios.analyser.code_numbers(reading.tokens) if kb.primary(n) is not None}
     on_topic = len(mentioned) == 1 and scenarios.analyser.offtopic_factor(reading) == 1.0
     if on_topic and scenarios.analyser.asks_meaning(reading):
         # "FastAPI returns 422 for my request, what does that mean?" asks about the code itself

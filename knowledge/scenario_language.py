@@ -27,6 +27,7 @@ class Language(NamedTuple):
     status_words: frozenset[str]
     howto_keep: float
     explain: tuple[tuple[str, ...], ...]
+    units: frozenset[str]
 
 
 def read_language(raw: object, file: str) -> Language:
@@ -55,6 +56,7 @@ def read_language(raw: object, file: str) -> Language:
     howto_keep = _keep(howto)
     howto.done()
     explain = tuple(tuple(words(cue)) for cue in top.texts("explain", required=True))
+    units = frozenset(words(top.text("units")))
     top.done()
     return Language(
         stopwords=stopwords,
@@ -66,6 +68,7 @@ def read_language(raw: object, file: str) -> Language:
         status_words=status_words,
         howto_keep=howto_keep,
         explain=explain,
+        units=units,
     )
 
 
@@ -154,7 +157,7 @@ class Analyser:
     def terms(self, text: str, *, correct: bool = True) -> tuple[list[tuple[str, float]], list[int]]:
         """Weighted-confidence terms (stems and ordered bigrams) and the numbers the text mentions."""
         tokens = self.rewrite(words(text))
-        numbers = [int(t) for t in tokens if t.isdigit() and len(t) <= 4]
+        numbers = self.code_numbers(tokens)
         out: list[tuple[str, float]] = []
         previous: str | None = None
         stopwords, stems = self.language.stopwords, self._stems
@@ -175,6 +178,15 @@ class Analyser:
                 out.append((f"{previous}_{stem}", sure))
             previous = stem
         return out, numbers
+
+    def code_numbers(self, tokens: list[str]) -> list[int]:
+        """Numbers that may be status codes: three digits, not followed by a unit ("100 seconds")."""
+        units = self.language.units
+        return [
+            int(token)
+            for i, token in enumerate(tokens)
+            if len(token) == 3 and token.isdigit() and (i + 1 == len(tokens) or tokens[i + 1] not in units)
+        ]
 
     def read(self, text: str) -> Reading:
         """The text's words, read once for the cue checks below."""
