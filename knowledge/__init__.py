@@ -11,7 +11,18 @@ from collections.abc import Callable
 from knowledge.answer import KINDS, Answer, Match, RunnerUp
 from knowledge.fields import CatalogueError
 from knowledge.index import Knowledge
-from knowledge.model import Catalogue, Confusion, Constants, Example, Family, Mistake, Situation, Status
+from knowledge.model import (
+    Catalogue,
+    Confusion,
+    Constants,
+    Example,
+    Family,
+    GuideChoice,
+    GuideStep,
+    Mistake,
+    Situation,
+    Status,
+)
 
 __all__ = [
     "KINDS",
@@ -22,6 +33,8 @@ __all__ = [
     "Constants",
     "Example",
     "Family",
+    "GuideChoice",
+    "GuideStep",
     "Knowledge",
     "Match",
     "Mistake",

@@ -15,6 +15,8 @@ from knowledge.model import (
     Constants,
     Example,
     Family,
+    GuideChoice,
+    GuideStep,
     HeaderNote,
     Mistake,
     Situation,
@@ -23,7 +25,7 @@ from knowledge.model import (
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CODE_FILES = (*(f"codes/{family}.toml" for family in FAMILY_NAMES), "codes/unofficial.toml")
-OTHER_FILES = ("families.toml", "confusions.toml", "mistakes.toml", "constants.toml")
+OTHER_FILES = ("families.toml", "confusions.toml", "mistakes.toml", "constants.toml", "guide.toml")
 LEVELS = ("easy", "medium", "hard")
 FRAMEWORKS = ("python", "go", "spring", "dotnet", "javascript", "rails")
 ANY_CODE = (100, 999)
@@ -227,6 +229,36 @@ def _mistakes(raw: Any) -> tuple[tuple[Mistake, ...], tuple[str, str]]:
     return tuple(mistakes), best_practice
 
 
+def _guide(raw: Any) -> tuple[GuideStep, ...]:
+    file = _display(DATA_DIR / "guide.toml")
+    top = Fields(raw, file, "top level")
+    steps_table = top._get("steps", True)
+    if not isinstance(steps_table, Mapping) or "start" not in steps_table:
+        raise top.fail("steps", "must hold the steps, starting with [steps.start]")
+    steps = []
+    for step_id, table in steps_table.items():
+        entry = Fields(table, file, f"steps.{step_id}")
+        choices = []
+        for item in entry.tables("choices", min_items=2):
+            choice = GuideChoice(
+                label=item.text("label", max_len=75),
+                next=item.text("next", required=False, max_len=40),
+                code=item.integer("code", 100, 599, default=0),
+            )
+            if bool(choice.next) == bool(choice.code):
+                raise item.fail("next", "or 'code' must be given, not both")
+            if choice.next and choice.next not in steps_table:
+                raise item.fail("next", f"names the unknown step {choice.next!r}")
+            item.done()
+            choices.append(choice)
+        steps.append(
+            GuideStep(step_id, entry.text("question", max_len=150), entry.text("hint", max_len=300), tuple(choices))
+        )
+        entry.done()
+    top.done()
+    return tuple(steps)
+
+
 def _check_references(catalogue: Catalogue) -> None:
     known = {status.code for status in catalogue.statuses}
 
@@ -247,6 +279,8 @@ def _check_references(catalogue: Catalogue) -> None:
     for mistake in catalogue.mistakes:
         check("mistakes.toml", f"mistake {mistake.id}", "codes", (mistake.wrong, *mistake.right, *mistake.codes))
     check("constants.toml", "codes", "key", tuple(c.code for c in catalogue.constants))
+    for step in catalogue.guide:
+        check("guide.toml", f"steps.{step.id}", "code", tuple(c.code for c in step.choices if c.code))
 
 
 def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
@@ -262,6 +296,7 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
         constants=_constants(raw["constants.toml"]),
         overview=overview,
         best_practice=best_practice,
+        guide=_guide(raw["guide.toml"]),
     )
     _check_references(catalogue)
     return catalogue

@@ -131,6 +131,23 @@ class Constants(NamedTuple):
     unverified: tuple[str, ...] = ()
 
 
+class GuideChoice(NamedTuple):
+    """One answer to a guide question: it leads to another step or to an outcome code."""
+
+    label: str
+    next: str = ""
+    code: int = 0
+
+
+class GuideStep(NamedTuple):
+    """One question of the decision guide."""
+
+    id: str
+    question: str
+    hint: str
+    choices: tuple[GuideChoice, ...]
+
+
 class Catalogue(NamedTuple):
     """Everything the knowledge core knows, loaded once and never changed."""
 
@@ -141,3 +158,4 @@ class Catalogue(NamedTuple):
     constants: tuple[Constants, ...]
     overview: str
     best_practice: tuple[str, str]
+    guide: tuple[GuideStep, ...] = ()

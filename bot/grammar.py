@@ -1,0 +1,133 @@
+"""The one command grammar: what a user types after /status means the same on every platform.
+
+Commands are declared once, as data; parsing, help and "did you mean" are all derived from the
+declaration, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Action(NamedTuple):
+    """One thing a command can do (``/status guide``); the default action takes free text."""
+
+    name: str
+    aliases: tuple[str, ...]
+    summary: str
+    argument: str = ""
+    examples: tuple[str, ...] = ()
+
+
+class CommandSpec(NamedTuple):
+    """A slash command and its actions; text that names no action goes to ``default``."""
+
+    name: str
+    aliases: tuple[str, ...]
+    summary: str
+    actions: tuple[Action, ...]
+    default: str
+
+
+STATUS = CommandSpec(
+    name="status",
+    aliases=("http", "code"),
+    summary="Ask about HTTP status codes",
+    default="ask",
+    actions=(
+        Action(
+            "ask",
+            (),
+            "a code, family, name, header, comparison, or your situation in plain words",
+            "<question>",
+            ("409", "4xx", "unprocesable entity", "Retry-After", "401 vs 403", "what code for duplicate email?"),
+        ),
+        Action("guide", ("decide", "flow", "wizard"), "walk the decision flow to the right code, step by step"),
+        Action(
+            "check",
+            ("review", "lint"),
+            "review an exchange, a response head or a log line",
+            "<exchange>",
+            (
+                "POST /users with invalid email → 404",
+                '200 {"success": false, "error": "User not found"}',
+                "HTTP/1.1 429 Too Many Requests",
+            ),
+        ),
+        Action("mistakes", ("mistake", "pitfalls"), "the five common status code mistakes and how to avoid them"),
+        Action("lesson", ("learn", "families", "basics"), "the five families and the codes worth knowing first"),
+        Action("help", ("?", "commands", "usage"), "what you can ask"),
+    ),
+)
+GRAMMAR: tuple[CommandSpec, ...] = (STATUS,)
+ARROWS = re.compile(r"\s*(?:→|⟶|⇒|-{1,2}>|={1,2}>|—>)\s*")
+FIRST_WORD = re.compile(r"^(\S+)(?:\s+|$)")
+QUOTES = "\"'“”‘’`"
+
+
+class Command(NamedTuple):
+    """A parsed line: which command and action, and the rest of the text as its argument."""
+
+    command: str
+    action: str
+    argument: str
+    raw: str
+    suggestion: str = ""  # for an unknown command: the closest one
+
+
+def _lookup(word: str, table: dict[str, str]) -> str | None:
+    return table.get(word.lower())
+
+
+COMMAND_NAMES = {alias: spec.name for spec in GRAMMAR for alias in (spec.name, *spec.aliases)}
+ACTION_NAMES = {
+    spec.name: {alias: action.name for action in spec.actions for alias in (action.name, *action.aliases)}
+    for spec in GRAMMAR
+}
+
+
+def spec_of(command: str) -> CommandSpec:
+    """The declaration of a command."""
+    return next(spec for spec in GRAMMAR if spec.name == command)
+
+
+def closest(word: str, choices: list[str]) -> str:
+    """The choice closest to a misspelt word, or '' when none is close."""
+    from difflib import get_close_matches
+
+    found = get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+    return found[0] if found else ""
+
+
+def normalise_argument(text: str) -> str:
+    """Trim, unquote and unify arrows (→, ->, =>) without touching line breaks inside the text."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] in QUOTES and text[-1] in QUOTES:
+        text = text[1:-1].strip()
+    return ARROWS.sub(" → ", text)
+
+
+def parse(text: str, *, implicit: str | None = "status") -> Command:
+    """Read one line (or a pasted block) as a command; plain text is the ``implicit`` command's default."""
+    raw = text
+    stripped = text.lstrip()
+    first, _, rest = stripped.partition("\n")
+    head, _, tail = first.strip().partition(" ")
+    if head.startswith("/"):
+        name = _lookup(head[1:], COMMAND_NAMES)
+        if name is None:
+            return Command("", "unknown", normalise_argument(stripped), raw, closest(head[1:], list(COMMAND_NAMES)))
+        body = (tail + ("\n" + rest if rest else "")).strip()
+    elif implicit is not None:
+        named = _lookup(head, COMMAND_NAMES)
+        # "status check ..." typed without the slash still names the command
+        name = named or implicit
+        body = (tail + ("\n" + rest if rest else "")).strip() if named else stripped.strip()
+    else:
+        return Command("", "none", stripped.strip(), raw)
+    first_word = FIRST_WORD.match(body)
+    action = _lookup(first_word.group(1), ACTION_NAMES[name]) if first_word else None
+    if action is not None and first_word is not None:
+        return Command(name, action, normalise_argument(body[first_word.end() :]), raw)
+    return Command(name, spec_of(name).default, normalise_argument(body), raw)

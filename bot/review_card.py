@@ -1,0 +1,63 @@
+"""The reply to /status check: the verdict on an exchange, the mistake it makes and the better code."""
+
+from __future__ import annotations
+
+from bot.cards import label, status_links
+from bot.reply import Field, Reply, colour_of
+from knowledge import Knowledge
+from knowledge.review import Review
+
+VERDICT_TITLES = {
+    "right": "Looks right: {claimed}",
+    "incomplete": "{claimed} fits, but the response is missing something",
+    "wrong": "{claimed} doesn't fit; use {better}",
+    "unsure": "I can't judge {claimed} from this description",
+}
+USAGE = (
+    "Paste an exchange and I'll check the status code, for example:\n"
+    "• POST /users with invalid email → 404\n"
+    '• 200 {"success": false, "error": "User not found"}\n'
+    "• a response head from curl -i, or HTTP/1.1 429 Too Many Requests with its headers\n"
+    '• an access-log line such as "GET /api/users/abc HTTP/1.1" 500'
+)
+
+
+def review_reply(kb: Knowledge, review: Review) -> Reply:
+    """A card for a review verdict."""
+    claimed = review.exchange.claimed
+    if review.verdict == "unreadable" or claimed is None:
+        return Reply(
+            title="I couldn't find a status code to check",
+            text=(review.reason + "\n" if review.reason else "") + USAGE,
+            colour="grey",
+            private=True,
+        )
+    better = review.better[0] if review.better else claimed
+    title = VERDICT_TITLES[review.verdict].format(claimed=label(kb, claimed), better=label(kb, better))
+    fields = []
+    if review.exchange.situation:
+        fields.append(Field("Situation", review.exchange.situation))
+    if review.verdict == "wrong":
+        why = f"The situation reads as: {review.reason}." if review.reason else ""
+        fields.append(Field(f"Better: {label(kb, better)}", why or "It describes a different case."))
+    elif review.verdict == "right" and review.better:
+        fields.append(Field(f"Also fits: {label(kb, better)}", review.rule or review.reason))
+    if review.mistake is not None:
+        mistake = review.mistake
+        fields.append(
+            Field(f"Common mistake {mistake.id}: {mistake.title}", f"{mistake.explanation}\nTip: {mistake.tip}")
+        )
+    if review.rule and review.verdict == "wrong":
+        fields.append(Field("How to choose", review.rule))
+    if review.advice:
+        fields.append(Field("Headers", "\n".join(f"• {line}" for line in review.advice)))
+    if review.verdict == "unsure":
+        status = kb.primary(claimed)
+        fields.append(Field(f"What {claimed} means", status.summary if status else ""))
+    shown = kb.primary(better)
+    return Reply(
+        title=title,
+        fields=tuple(fields),
+        colour="green" if review.verdict == "right" else colour_of(better) if review.verdict == "wrong" else "yellow",
+        links=status_links(shown) if shown else (),
+    )
