@@ -91,10 +91,9 @@ def read_exchange(text: str) -> Exchange:
     if lead:
         headers, body = _headers_and_body(lead.group(2))
         return Exchange("", int(lead.group(1)), headers, body.strip(), bool(headers))
-    claim = None
-    for claim in CLAIM_WORDS.finditer(text):
-        pass
-    if claim is not None:
+    claims = list(CLAIM_WORDS.finditer(text))
+    if claims:
+        claim = claims[-1]  # "X returns 200 but should it be 404" claims the first; the last is the verdict asked
         situation = (text[: claim.start()] + " " + text[claim.end() :]).strip(" ,.;?")
         return Exchange(situation, int(claim.group(1)), (), "", False)
     return Exchange(text, None, (), "", False)
