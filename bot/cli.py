@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("file", help="the JSONL file of questions")
     evaluate.add_argument("--misses", action="store_true", help="list every question answered wrongly")
+    commands.add_parser(
+        "console",
+        help="chat in the terminal (the default when no command is given)",
+        description="The terminal chat: /status commands, the guide and checks, as in Slack and Discord.",
+    )
+    for platform in PLATFORMS:
+        commands.add_parser(platform, help=f"run the {platform.capitalize()} adapter")
     return parser
 
 
@@ -102,16 +109,44 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+PLATFORMS = {
+    "slack": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN"),
+    "discord": ("DISCORD_TOKEN",),
+}
+
+
+def _platform_placeholder(platform: str) -> int:
+    needs = " and ".join(PLATFORMS[platform])
+    sys.stderr.write(
+        f"statusbot {platform}: the {platform.capitalize()} adapter is not part of this version yet.\n"
+        f"When it lands it will read {needs} from the environment (or a .env file).\n"
+        "Meanwhile `statusbot` opens the same conversation in the terminal.\n"
+    )
+    return 2
+
+
+def load_dotenv_file() -> None:
+    """Read settings from a .env file in the working directory, if there is one (environment wins)."""
+    if os.path.isfile(".env"):
+        from dotenv import load_dotenv
+
+        load_dotenv(".env", override=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``statusbot`` console script."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
+    load_dotenv_file()
     from knowledge import CatalogueError
 
     try:
+        if args.command in (None, "console"):
+            from adapters.console import run_console
+
+            return run_console()
+        if args.command in PLATFORMS:
+            return _platform_placeholder(args.command)
         if args.command == "ask":
             return _ask(args, sys.stdout)
         if args.command == "eval":

@@ -93,7 +93,7 @@ def read_exchange(text: str) -> Exchange:
         return Exchange("", int(lead.group(1)), headers, body.strip(), bool(headers))
     claims = list(CLAIM_WORDS.finditer(text))
     if claims:
-        claim = claims[-1]  # "X returns 200 but should it be 404" claims the first; the last is the verdict asked
+        claim = claims[0]  # "X returns 200, should it be 404?" claims what the API does now: the first
         situation = (text[: claim.start()] + " " + text[claim.end() :]).strip(" ,.;?")
         return Exchange(situation, int(claim.group(1)), (), "", False)
     return Exchange(text, None, (), "", False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from bot.render.escape import terminal
 from bot.reply import Reply
 
 # rich colour per family colour name
@@ -13,6 +14,7 @@ INDENT = "  "
 
 def segments(reply: Reply) -> list[tuple[str, str]]:
     """The reply as (text, style) pieces; styles are rich style names, '' for plain."""
+    reply = _safe(reply)
     colour = RICH_COLOURS.get(reply.colour, "white")
     out: list[tuple[str, str]] = [(reply.title, f"bold {colour}"), ("\n", "")]
     if reply.text:
@@ -38,6 +40,16 @@ def segments(reply: Reply) -> list[tuple[str, str]]:
 def render_plain(reply: Reply) -> str:
     """The reply as plain text, no colour codes."""
     return "".join(text for text, _ in segments(reply)).rstrip("\n")
+
+
+def _safe(reply: Reply) -> Reply:
+    return reply._replace(
+        title=terminal(reply.title),
+        text=terminal(reply.text),
+        fields=tuple(f._replace(name=terminal(f.name), value=terminal(f.value)) for f in reply.fields),
+        footer=terminal(reply.footer),
+        actions=tuple(a._replace(label=terminal(a.label)) for a in reply.actions),
+    )
 
 
 def write_reply(reply: Reply, stream: TextIO, *, colour: bool) -> None:

@@ -1,0 +1,108 @@
+"""The terminal chat: the same commands, guide and checks as Slack and Discord, no token needed.
+
+Interactive in a terminal (history and line editing with prompt_toolkit, colours with rich);
+scriptable when piped: each input line gets its replies, and the chat ends with the input.
+Buttons become numbered choices: type the number. `/status check` on its own line starts a paste:
+everything up to the next empty line is the exchange to check.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+from bot.conversation import Conversation
+from bot.reply import Action, Reply
+from bot.render.terminal import write_reply
+
+BANNER = (
+    "statusbot: ask about HTTP status codes. Try 409, 4xx, \"duplicate email\", /status guide, "
+    "/status check POST /users -> 404, or /status help. Ctrl-D or 'quit' to leave."
+)
+QUIT = {"quit", "exit", "/quit", "/exit", ":q"}
+PASTE_STARTERS = {"/status check", "/status review", "status check", "check"}
+
+
+def _interactive_lines() -> Iterator[str]:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    from knowledge.cache import cache_dir
+
+    folder = cache_dir()
+    history: InMemoryHistory | FileHistory = InMemoryHistory()
+    if folder:
+        try:
+            os.makedirs(folder, exist_ok=True)
+            history = FileHistory(os.path.join(folder, "console-history"))
+        except OSError:
+            pass
+    session: PromptSession[str] = PromptSession(history=history)
+    while True:
+        try:
+            yield session.prompt("> ")
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            return
+
+
+def _piped_lines(stream: TextIO) -> Iterator[str]:
+    for line in stream:
+        yield line.rstrip("\r\n")
+
+
+class Console:
+    """One terminal conversation: remembers the last buttons so a number can press one."""
+
+    def __init__(self, out: TextIO, *, colour: bool) -> None:
+        self.out = out
+        self.colour = colour
+        self.conversation = Conversation()
+        self.buttons: tuple[Action, ...] = ()
+
+    def show(self, replies: list[Reply]) -> None:
+        """Print replies and remember the buttons of the last one that had any."""
+        for reply in replies:
+            write_reply(reply, self.out, colour=self.colour)
+            self.out.write("\n")
+            if reply.actions:
+                self.buttons = reply.actions
+        self.out.flush()
+
+    def handle(self, line: str, more: Iterator[str]) -> None:
+        """Answer one line; a lone `/status check` reads the pasted block that follows."""
+        text = line.strip()
+        if text.isdigit() and self.buttons:
+            number = int(text)
+            if 1 <= number <= len(self.buttons):
+                button = self.buttons[number - 1]
+                self.show(self.conversation.on_action(button.id, button.value))
+                return
+        if text.lower() in PASTE_STARTERS:
+            block = []
+            for pasted in more:
+                if not pasted.strip():
+                    break
+                block.append(pasted)
+            text = "/status check\n" + "\n".join(block)
+        self.show(self.conversation.on_text(text))
+
+
+def run_console(stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+    """Run the chat until the input ends or the user quits."""
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    interactive = stdin.isatty() and out.isatty()
+    console = Console(out, colour=out.isatty() and "NO_COLOR" not in os.environ)
+    lines = _interactive_lines() if interactive else _piped_lines(stdin)
+    if interactive:
+        out.write(BANNER + "\n\n")
+    for line in lines:
+        if line.strip().lower() in QUIT:
+            break
+        if line.strip():
+            console.handle(line, lines)
+    return 0

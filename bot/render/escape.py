@@ -1,0 +1,41 @@
+"""Escaping of everything a reply shows, so echoed user text can never mention, ping or link.
+
+Replies are plain text; the bot's own links travel separately in ``Reply.links``. Renderers pass
+every text part through the function for their platform, which is why no part of a reply needs to
+know whether a user typed it.
+"""
+
+from __future__ import annotations
+
+import re
+
+ZWSP = "\u200b"
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(?=//)")
+_BROADCAST = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
+_DOTTED_HOST = re.compile(r"(?i)\b((?:www|[a-z0-9-]+)\.)(?=[a-z0-9-]+\.[a-z]{2,}\b|(?:com|org|net|io|dev|app)\b)")
+
+
+def _unlink(text: str) -> str:
+    """Break URL schemes and bare host names so no client turns them into links."""
+    text = _SCHEME.sub(lambda m: f"{m.group(1)}:{ZWSP}", text)
+    return _DOTTED_HOST.sub(lambda m: m.group(1) + ZWSP, text)
+
+
+def slack(text: str) -> str:
+    """Text safe inside Slack mrkdwn: no <!channel>, <@U123>, <url|label> or @here can form."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _unlink(_BROADCAST.sub(lambda m: f"@{ZWSP}{m.group(1)}", text))
+
+
+def discord(text: str) -> str:
+    """Text safe in a Discord message or embed: no @everyone, <@id>, <@&role>, <#channel> or [label](url)."""
+    text = _BROADCAST.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
+    text = text.replace("<", f"<{ZWSP}")
+    text = text.replace("[", "\\[").replace("]", "\\]")
+    return _unlink(text)
+
+
+def terminal(text: str) -> str:
+    """Text safe to print: no control characters or escape sequences that could restyle the terminal."""
+    return _CONTROL.sub("", text)
