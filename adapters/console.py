@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from bot.conversation import Conversation
-from bot.reply import Action, Reply
 from bot.render.terminal import write_reply
+from bot.reply import Action, Reply
 
 BANNER = (
-    "statusbot: ask about HTTP status codes. Try 409, 4xx, \"duplicate email\", /status guide, "
+    'statusbot: ask about HTTP status codes. Try 409, 4xx, "duplicate email", /status guide, '
     "/status check POST /users -> 404, or /status help. Ctrl-D or 'quit' to leave."
 )
 QUIT = {"quit", "exit", "/quit", "/exit", ":q"}

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from knowledge.index import Knowledge
 from knowledge.model import Mistake
+
+if TYPE_CHECKING:
+    from knowledge.scenarios import Scored
 
 ARROWS = re.compile(r"\s*(?:→|⟶|⇒|-{1,2}>|={1,2}>|—>)\s*")
 CLAIM_WORDS = re.compile(
@@ -42,16 +45,20 @@ REQUIRED_HEADERS = {
     503: ("Retry-After", "tell the client when it may try again (lesson mistake 5)"),
 }
 NO_BODY = (204, 304)
+MIN_EVIDENCE = 0.3
+ERROR_BODY = "the body reports an error"
+LOG_EVIDENCE = 0.6
 
 
 class Exchange(NamedTuple):
-    """What was read from the input."""
+    """What was read from the input; ``from_log`` marks a bare access-log line (method and path only)."""
 
     situation: str
     claimed: int | None
     headers: tuple[tuple[str, str], ...]
     body: str
     has_head: bool
+    from_log: bool = False
 
 
 class Review(NamedTuple):
@@ -77,7 +84,7 @@ def read_exchange(text: str) -> Exchange:
         return Exchange(situation, int(head.group(1)), headers, body, True)
     log = LOG_LINE.search(text)
     if log:
-        return Exchange(f"{log.group(1)} {log.group(2)}", int(log.group(3)), (), "", False)
+        return Exchange(f"{log.group(1)} {log.group(2)}", int(log.group(3)), (), "", False, from_log=True)
     parts = ARROWS.split(text, maxsplit=1)
     if len(parts) == 2:
         situation, response = parts
@@ -181,17 +188,19 @@ def review(kb: Knowledge, text: str) -> Review:
         return _fits(kb, exchange, advice)
     ranked, _ = engine(kb).rank(situation)
     if failure is not None:
-        better = _best_error(kb, ranked)
-        return _wrong(kb, exchange, better, "the body reports an error", advice, ranked)
-    if not ranked or ranked[0].evidence < 0.3:
-        return Review(exchange, "unsure", advice=tuple(advice))
-    best = ranked[0]
+        better = _best_error(ranked)
+        return _wrong(kb, exchange, better, ERROR_BODY, advice)
+    best = ranked[0] if ranked else None
     claimed = exchange.claimed
-    if best.status.code == claimed or _acceptable(kb, ranked, claimed):
+    if best is not None and (best.status.code == claimed or _acceptable(kb, ranked, claimed)):
         rule = kb.rule_between(claimed, best.status.code)
         also = () if best.status.code == claimed else (best.status.code,)
         return _fits(kb, exchange, advice, also, best.reason, rule.rule if rule else "")
-    return _wrong(kb, exchange, best.status.code, best.reason, advice, ranked)
+    # a method and a path say little about what happened: only a clear reading overrules a log line
+    needed = LOG_EVIDENCE if exchange.from_log else MIN_EVIDENCE
+    if best is None or best.evidence < needed:
+        return Review(exchange, "unsure", advice=tuple(advice))
+    return _wrong(kb, exchange, best.status.code, best.reason, advice)
 
 
 def _fits(
@@ -207,14 +216,14 @@ def _fits(
     return Review(exchange, "incomplete", also, reason, rule, missing, tuple(advice))
 
 
-def _best_error(kb: Knowledge, ranked: list) -> int:  # type: ignore[type-arg]
+def _best_error(ranked: list[Scored]) -> int:
     for item in ranked:
         if item.status.code >= 400:
             return int(item.status.code)
     return 400
 
 
-def _acceptable(kb: Knowledge, ranked: list, claimed: int) -> bool:  # type: ignore[type-arg]
+def _acceptable(kb: Knowledge, ranked: list[Scored], claimed: int) -> bool:
     """A close second that experts also accept (a curated confusion with the best) counts as right."""
     best = ranked[0]
     for item in ranked[1:3]:
@@ -224,19 +233,21 @@ def _acceptable(kb: Knowledge, ranked: list, claimed: int) -> bool:  # type: ign
     return False
 
 
-def _wrong(kb: Knowledge, exchange: Exchange, better: int, reason: str, advice: list[str], ranked: list) -> Review:  # type: ignore[type-arg]
+def _matches(mistake: Mistake, claimed: int, better: int, failed_success: bool) -> bool:
+    """Whether choosing ``claimed`` where ``better`` fits is this lesson mistake."""
+    if mistake.missing_header:
+        return False
+    if failed_success:
+        return mistake.wrong == claimed // 100 * 100
+    return (claimed == mistake.wrong and better in mistake.right) or (
+        claimed != better and {claimed, better} <= set(mistake.codes)
+    )
+
+
+def _wrong(kb: Knowledge, exchange: Exchange, better: int, reason: str, advice: list[str]) -> Review:
     claimed = exchange.claimed
     assert claimed is not None
-    mistake = next(
-        (
-            m
-            for m in kb.catalogue.mistakes
-            if not m.missing_header
-            and (
-                (claimed == m.wrong and better in m.right) or ({claimed, better} <= set(m.codes) and claimed != better)
-            )
-        ),
-        None,
-    )
+    failed_success = 200 <= claimed < 300 and reason == ERROR_BODY
+    mistake = next((m for m in kb.catalogue.mistakes if _matches(m, claimed, better, failed_success)), None)
     rule = kb.rule_between(claimed, better)
     return Review(exchange, "wrong", (better,), reason, rule.rule if rule else "", mistake, tuple(advice))

@@ -101,7 +101,7 @@ def fit(reply: Reply, limits: Limits) -> Reply:
         value = truncate(field.value or "·", limits.field_value)
         reserve = len(more.name) + len(more.value) if index < len(candidates) - 1 else 0
         room_left = budget - len(name) - reserve
-        if len(fields) >= limits.fields - 1 and index < len(candidates) - 1 or room_left < 40:
+        if (len(fields) >= limits.fields - 1 and index < len(candidates) - 1) or room_left < 40:
             fields.append(more)
             break
         value = truncate(value, room_left)

@@ -1,0 +1,76 @@
+"""/status check: the lesson's five mistakes and a corpus of exchanges, as a user would paste them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from knowledge import knowledge
+from knowledge.review import read_exchange, review
+from tests.conftest import TEST_DATA
+
+KB = knowledge()
+CORPUS = [json.loads(line) for line in (TEST_DATA / "exchanges.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize(
+    "text,mistake,better",
+    [
+        ('200 OK\n{"success": false, "error": "User not found"}', 1, 404),
+        ('200 {"success": false, "error": "User not found"}', 1, 404),
+        ("POST /users with invalid email → 404", 2, 422),
+        ("DELETE /users/123 as non-admin → 401", 3, 403),
+        ("GET /users without auth token → 403", 3, 401),
+        ("GET /users/invalid-id -> 500", 4, 400),
+    ],
+)
+def test_lesson_mistakes_one_to_four(text, mistake, better):
+    result = review(KB, text)
+    assert result.verdict == "wrong"
+    assert result.mistake is not None and result.mistake.id == mistake
+    assert better in result.better
+
+
+def test_lesson_mistake_five_missing_retry_after():
+    result = review(KB, "HTTP/1.1 429 Too Many Requests\nContent-Type: text/plain")
+    assert result.verdict == "incomplete"
+    assert result.mistake is not None and result.mistake.id == 5
+    assert any("Retry-After" in line for line in result.advice)
+
+
+def test_the_lessons_own_exchanges_look_right():
+    for text in (
+        "POST /users with existing email → 409",
+        "GET /users/999999 → 404",
+        "DELETE /users/123 → 204",
+        "POST /users with email missing @ symbol → 422",
+        "GET /users without auth token → 401",
+    ):
+        assert review(KB, text).verdict == "right", text
+
+
+def test_corpus_is_large_enough():
+    assert len(CORPUS) >= 30
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c["exchange"][:40] for c in CORPUS])
+def test_corpus(case):
+    result = review(KB, case["exchange"])
+    assert result.verdict == case["verdict"], (result.verdict, result.better, result.exchange)
+    if "better" in case:
+        assert result.better and result.better[0] in case["better"]
+    if "mistake" in case:
+        assert result.mistake is not None and result.mistake.id == case["mistake"]
+    if "advice" in case:
+        assert any(case["advice"] in line for line in result.advice), result.advice
+
+
+def test_reading_a_curl_head():
+    exchange = read_exchange('HTTP/1.1 201 Created\nLocation: /users/7\n\n{"id": 7}')
+    assert exchange.claimed == 201 and ("Location", "/users/7") in exchange.headers and exchange.body == '{"id": 7}'
+
+
+@pytest.mark.parametrize("text", ["", "hello", "→", "GET /x → 999", "HTTP/1.1", "200"])
+def test_odd_input_never_fails(text):
+    assert review(KB, text).verdict in ("right", "wrong", "incomplete", "unsure", "unreadable")
