@@ -1,0 +1,98 @@
+"""Arbitrary text through parser → handler → every renderer: no exception, output within every limit."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.conversation import Conversation
+from bot.render import escape
+from bot.render.limits import DISCORD, SLACK, Limits, fit, truncate
+from bot.render.terminal import render_plain
+from bot.reply import Field, Reply
+
+CONVERSATION = Conversation()
+WORDS = [
+    "/status",
+    "/quiz",
+    "check",
+    "guide",
+    "help",
+    "409",
+    "4xx",
+    "→",
+    "->",
+    "vs",
+    "@everyone",
+    "<@U1>",
+    "\n",
+    "HTTP/1.1",
+    "Retry-After:",
+    "token",
+    "expired",
+    '{"error": "x"}',
+    "😀",
+    "\x1b[2J",
+]
+texts = st.one_of(st.text(max_size=400), st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join))
+
+
+def within(reply: Reply, limits: Limits) -> None:
+    assert 1 <= len(reply.title) <= limits.title
+    assert len(reply.text) <= limits.text and len(reply.footer) <= limits.footer
+    assert len(reply.fields) <= limits.fields
+    for field in reply.fields:
+        assert 1 <= len(field.name) <= limits.field_name and 1 <= len(field.value) <= limits.field_value
+    total = (
+        len(reply.title) + len(reply.text) + len(reply.footer) + sum(len(f.name) + len(f.value) for f in reply.fields)
+    )
+    assert total <= limits.total
+    assert len(reply.actions) <= limits.buttons
+    for action in reply.actions:
+        assert len(action.label) <= limits.button_label and len(action.value) <= limits.button_value
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_any_text_renders_within_every_platform_limit(text):
+    replies = CONVERSATION.on_text(text)
+    for reply in replies:
+        assert render_plain(reply).strip()
+        for limits in (SLACK, DISCORD):
+            within(fit(reply, limits), limits)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_any_button_click_gets_a_reply(action_id, value):
+    replies = CONVERSATION.on_action(action_id, value)
+    assert replies and all(render_plain(r).strip() for r in replies)
+
+
+def test_a_huge_reply_is_cut_with_a_pointer():
+    reply = Reply(title="x" * 999, text="y " * 5000, fields=tuple(Field(f"f{i}", "z " * 900) for i in range(60)))
+    for limits in (SLACK, DISCORD):
+        fitted = fit(reply, limits)
+        within(fitted, limits)
+        assert fitted.fields[-1].name == "More"
+
+
+def test_truncate_cuts_at_a_word_and_marks_it():
+    assert truncate("alpha beta gamma", 12) == "alpha beta…"
+    assert truncate("short", 10) == "short"
+
+
+@given(st.text(max_size=200))
+def test_escaped_text_never_mentions_or_links(text):
+    for escaped in (escape.slack(text), escape.discord(text)):
+        lowered = escaped.lower()
+        assert "@everyone" not in lowered and "@here" not in lowered and "@channel" not in lowered
+        assert "://" not in escaped
+    assert "<@" not in escape.discord(text) and "<#" not in escape.discord(text)
+    assert "<!" not in escape.slack(text) and "<@" not in escape.slack(text)
+
+
+def test_escaping_examples():
+    assert escape.slack("<!channel> hi <@U123>") == "&lt;!channel&gt; hi &lt;@U123&gt;"
+    assert "\\[click\\]" in escape.discord("[click](https://evil.example)")
+    assert escape.terminal("\x1b[31mred\x07") == "red"
