@@ -207,7 +207,7 @@ class Analyser:
                 keep = factor
         language = self.language
         howto = language.howto_keep < keep and any(cue in joined for cue in self._howto)
-        if howto and not any(t in language.status_words for t in tokens):
+        if howto and not any(t in language.status_words for t in tokens) and not self.code_numbers(tokens):
             keep = language.howto_keep
         return keep
 

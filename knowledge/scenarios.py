@@ -33,6 +33,7 @@ SYNONYM_SHARE = 0.6
 OFF_DOMAIN_ABSTAIN_BELOW = 0.55
 NB_SHARE = 0.15
 NB_CODES = 6
+NB_TEMPERATURE = 0.1
 STRONG_SCORE = 0.45
 CLEAR_LEAD = 0.25
 
@@ -150,6 +151,8 @@ class ScenarioEngine:
         index = self.index
         cols = [column for column, _ in unigrams]
         logs = (np.array([w for _, w in unigrams], dtype=np.float32) @ index.log_likelihood[cols])[leaders]
+        # per unit of query weight and softened: a likelihood ratio, not a winner-takes-all vote
+        logs = logs / (NB_TEMPERATURE * sum(w for _, w in unigrams))
         exps = np.exp(logs - logs.max())
         posterior = exps / exps.sum()
         return dict(zip(leaders, posterior.tolist(), strict=True))

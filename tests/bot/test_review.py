@@ -57,7 +57,8 @@ def test_corpus_is_large_enough():
 @pytest.mark.parametrize("case", CORPUS, ids=[c["exchange"][:40] for c in CORPUS])
 def test_corpus(case):
     result = review(KB, case["exchange"])
-    assert result.verdict == case["verdict"], (result.verdict, result.better, result.exchange)
+    expected = case["verdict"] if isinstance(case["verdict"], list) else [case["verdict"]]
+    assert result.verdict in expected, (result.verdict, result.better, result.exchange)
     if "better" in case:
         assert result.better and result.better[0] in case["better"]
     if "mistake" in case:
