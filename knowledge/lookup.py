@@ -133,7 +133,7 @@ COMPARE_WORDS = LOOKUP_WORDS | frozenset(
 )
 _FAMILY = re.compile(r"^([0-9])(?:xx|\*\*|00s|xxs)?$")
 _NEGATIVE = re.compile(r"(?<![\w.])[-−]\s?\d")
-NAME_CUTOFF = 85.0
+NAME_CUTOFF = 88.0
 
 
 def looks_like_header(query: str) -> bool:
@@ -265,6 +265,11 @@ def name_answer(kb: Knowledge, query: str, core: list[str], tokens: list[str]) -
     return None
 
 
+def _name_words(kb: Knowledge, numbers: list[str]) -> set[str]:
+    """The words of the names of the numbers mentioned ("507 insufficient storage vs 413 payload too large")."""
+    return {w for n in numbers for s in kb.meanings(int(n)) for name in (s.phrase, *s.aliases) for w in words(name)}
+
+
 def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
     """A lookup answer when the question is a bare number, family, comparison, header or name; else None."""
     tokens = words(query)
@@ -285,7 +290,7 @@ def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
         names = {w for s in kb.meanings(int(numbers[0])) for n in (s.phrase, *s.aliases) for w in words(n)}
         if rest and set(rest.split()) <= names | {"im"}:
             return code_answer(kb, query, int(numbers[0]))
-    if len(numbers) >= 2 and all(t in COMPARE_WORDS or t.isdigit() for t in tokens):
+    if len(numbers) >= 2 and all(t in COMPARE_WORDS or t.isdigit() or t in _name_words(kb, numbers) for t in tokens):
         distinct = list(dict.fromkeys(int(n) for n in numbers))
         if len(distinct) >= 2:
             return compare_answer(kb, query, distinct)

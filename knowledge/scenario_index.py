@@ -20,6 +20,8 @@ from knowledge.text import words
 
 BIGRAM_WEIGHT = 0.6
 NB_SMOOTHING = 0.1
+# a code's name describes its situation only roughly ("Request Timeout" is not any request timing out)
+NAME_FACTOR = 0.8
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
@@ -35,6 +37,7 @@ class PhraseIndex(NamedTuple):
     row_status: IntArray
     row_reason: list[str]
     row_stems: list[str]
+    row_factor: FloatArray  # 1 for curated phrases, less for a code's bare name
     log_likelihood: npt.NDArray[np.float32]  # terms × statuses: log P(term | status)
     vocabulary: frozenset[str]
 
@@ -62,11 +65,13 @@ def build_index(statuses: tuple[Status, ...], situations: tuple[Situation, ...],
     for group in by_code.values():
         group.sort(key=lambda s: (not s.official, -s.rank))
     rows: list[tuple[int, str, list[str]]] = []
+    factors: list[float] = []
 
-    def add(status: Status, reason: str, text: str) -> None:
+    def add(status: Status, reason: str, text: str, factor: float = 1.0) -> None:
         terms = list(dict.fromkeys(t for t, _ in analyser.terms(text, correct=False)[0]))
         if terms:
             rows.append((position[status], reason, terms))
+            factors.append(factor)
 
     for situation in situations:
         status = status_for(situation, tuple(by_code[situation.code]))
@@ -76,7 +81,7 @@ def build_index(statuses: tuple[Status, ...], situations: tuple[Situation, ...],
         # unofficial names ("This is fine") are not descriptions of situations
         if status.official and not status.phrase.startswith("("):
             for name in dict.fromkeys((status.name, *status.aliases)):
-                add(status, f"the situation its name describes ({status.name})", name)
+                add(status, f"the situation its name describes ({status.name})", name, NAME_FACTOR)
 
     frequency: dict[str, int] = defaultdict(int)
     for _, _, terms in rows:
@@ -104,6 +109,7 @@ def build_index(statuses: tuple[Status, ...], situations: tuple[Situation, ...],
         row_status=np.array([status for status, _, _ in rows], dtype=np.int32),
         row_reason=[reason for _, reason, _ in rows],
         row_stems=[" ".join(t for t in terms if "_" not in t) for _, _, terms in rows],
+        row_factor=np.array(factors),
         # terms × statuses, so the rows of a question's terms are contiguous
         log_likelihood=np.ascontiguousarray(np.log((counts + NB_SMOOTHING) / sizes).T.astype(np.float32)),
         vocabulary=frozenset(vocabulary),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ class Language(NamedTuple):
     howto_keep: float
     explain: tuple[tuple[str, ...], ...]
     units: frozenset[str]
+    headers: tuple[tuple[str, tuple[int, ...]], ...]
 
 
 def read_language(raw: object, file: str) -> Language:
@@ -57,6 +59,14 @@ def read_language(raw: object, file: str) -> Language:
     howto.done()
     explain = tuple(tuple(words(cue)) for cue in top.texts("explain", required=True))
     units = frozenset(words(top.text("units")))
+    header_table = top._get("headers", True)
+    if not isinstance(header_table, dict):
+        raise top.fail("headers", "must be a table of header = [codes]")
+    headers = []
+    for name, codes in header_table.items():
+        if not (isinstance(codes, list) and codes and all(isinstance(c, int) and 100 <= c <= 599 for c in codes)):
+            raise CatalogueError(f"{file}: headers.{name}: must be a list of status codes")
+        headers.append((name.lower(), tuple(codes)))
     top.done()
     return Language(
         stopwords=stopwords,
@@ -69,6 +79,7 @@ def read_language(raw: object, file: str) -> Language:
         howto_keep=howto_keep,
         explain=explain,
         units=units,
+        headers=tuple(headers),
     )
 
 
@@ -89,6 +100,21 @@ class Analyser:
         for source, target in language.rewrites:  # already longest first
             self._rewrites_by_first.setdefault(source[0], []).append((source, target))
         self._stems: dict[str, str] = {}
+        self._header_patterns = [
+            (
+                re.compile(
+                    rf"(?<![\w-]){re.escape(name)}(?![\w-])\s*:"
+                    if "-" not in name
+                    else rf"(?<![\w-]){re.escape(name)}(?![\w-])|\b{re.escape(name.replace('-', ' '))}\s+header"
+                ),
+                codes,
+            )
+            for name, codes in language.headers
+        ] + [
+            (re.compile(rf"\b{re.escape(name)}\s+(?:request\s+)?header"), codes)
+            for name, codes in language.headers
+            if "-" not in name
+        ]
         self._explain = [f" {' '.join(cue)} " for cue in language.explain]
         self._howto = [f" {' '.join(cue)} " for cue in language.howto]
         self._cue_words = {cue[0]: keep for cue, keep in language.offtopic if len(cue) == 1}
@@ -187,6 +213,15 @@ class Analyser:
             for i, token in enumerate(tokens)
             if len(token) == 3 and token.isdigit() and (i + 1 == len(tokens) or tokens[i + 1] not in units)
         ]
+
+    def named_headers(self, text: str) -> set[int]:
+        """Codes pointed at by headers the text names: hyphenated, followed by a colon, or called a header."""
+        lowered = text.lower()
+        codes: set[int] = set()
+        for name, pointed in self._header_patterns:
+            if pointed and name.search(lowered):
+                codes.update(pointed)
+        return codes
 
     def read(self, text: str) -> Reading:
         """The text's words, read once for the cue checks below."""

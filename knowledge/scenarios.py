@@ -15,6 +15,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from knowledge.answer import Answer, Match, RunnerUp
 from knowledge.index import Knowledge
@@ -33,6 +34,7 @@ SYNONYM_SHARE = 0.6
 OFF_DOMAIN_ABSTAIN_BELOW = 0.55
 NB_SHARE = 0.15
 NB_CODES = 6
+HEADER_LIFT = 0.1
 NB_TEMPERATURE = 0.1
 STRONG_SCORE = 0.45
 CLEAR_LEAD = 0.25
@@ -59,6 +61,10 @@ class ScenarioEngine:
         # words we know the meaning of are never "corrected" into other words
         known = {w for group in language.synonyms for w in group} | language.domain | language.stopwords
         analyser.set_vocabulary(index.vocabulary | known)
+        positions = {status: i for i, status in enumerate(self.statuses)}
+        primaries = {code: kb.primary(code) for code in kb.codes}
+        self._position = {code: positions[status] for code, status in primaries.items() if status is not None}
+        self._rows_of = {i: np.flatnonzero(index.row_status == i) for i in range(len(self.statuses))}
 
     def weight(self, term: str) -> float:
         """How much a query term says: the index weight, or a fixed weight for an unknown word."""
@@ -113,7 +119,7 @@ class ScenarioEngine:
         shares = np.repeat([w for _, w in columns], [len(found) for found in lists])
         overlap = np.bincount(rows, weights=shares, minlength=len(index.row_totals))
         # the F-score with recall weighted RECALL_BIAS times: (1+b)PR/(bP+R) = (1+b)s/(bT+Q)
-        f_scores = (1 + RECALL_BIAS) * overlap / (RECALL_BIAS * index.row_totals + query_total)
+        f_scores = (1 + RECALL_BIAS) * overlap / (RECALL_BIAS * index.row_totals + query_total) * index.row_factor
         top = np.argpartition(f_scores, -RERANK)[-RERANK:]
         top = top[f_scores[top] > 0]
         from rapidfuzz import fuzz
@@ -131,17 +137,34 @@ class ScenarioEngine:
         ):
             best.setdefault(status_index, []).append((score, index.row_reason[row]))
         keep = self.analyser.offtopic_factor(self.analyser.read(question))
+        lifted = self.analyser.named_headers(question)
+        self._admit_header_codes(lifted, best, f_scores)
         unigrams = [(index.term_ids[t], w) for t, w in query.items() if "_" not in t and t in index.term_ids]
         pooled = self._pooled(best, unigrams)
         results = []
         for status_index, group in best.items():
             top_score, reason = group[0]
             support = group[1][0] + (group[2][0] if len(group) > 2 else 0.0) if len(group) > 1 else 0.0
-            evidence = min(1.0, top_score + SUPPORT_SHARE * support) * keep
+            lift = HEADER_LIFT if self.statuses[status_index].code in lifted else 0.0
+            evidence = min(1.0, top_score + SUPPORT_SHARE * support + lift) * keep
             total = (1 - NB_SHARE) * evidence + NB_SHARE * pooled.get(status_index, 0.0) * keep
             results.append(Scored(self.statuses[status_index], total, reason, evidence))
         results.sort(key=lambda item: (-item.score, -item.status.rank))
         return results, numbers
+
+    def _admit_header_codes(
+        self, codes: set[int], best: dict[int, list[tuple[float, str]]], f_scores: npt.NDArray[np.float64]
+    ) -> None:
+        """A code a named header points at competes even when none of its phrases made the short list."""
+        for code in codes:
+            status_index = self._position.get(code)
+            if status_index is None or status_index in best:
+                continue
+            own_rows = self._rows_of[status_index]
+            if len(own_rows):
+                row = int(own_rows[np.argmax(f_scores[own_rows])])
+                if f_scores[row] > 0:
+                    best[status_index] = [(float(f_scores[row]), self.index.row_reason[row])]
 
     def _pooled(self, best: dict[int, list[tuple[float, str]]], unigrams: list[tuple[int, float]]) -> dict[int, float]:
         """Naive-Bayes posterior over the leading candidate codes, from every phrase of each code."""
