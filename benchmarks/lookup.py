@@ -5,7 +5,7 @@ typos, then the whole-process time of `statusbot ask 409 --json` next to `python
 by this interpreter (medians of 25 runs each, in the same run). Targets: lookup p99 ≤ 50 µs;
 `ask 409 --json` ≤ 4× the bare interpreter.
 
-Run: python benchmarks/lookup.py
+Run: python -m benchmarks.lookup
 """
 
 from __future__ import annotations
@@ -74,5 +74,8 @@ def startup() -> None:
 
 
 if __name__ == "__main__":
+    from benchmarks.scenarios import machine_speed
+
+    print(f"machine speed {machine_speed():.0f} ns per probe loop (about 500 on a quiet machine)")
     lookup_latency()
     startup()

@@ -100,21 +100,16 @@ class Analyser:
         for source, target in language.rewrites:  # already longest first
             self._rewrites_by_first.setdefault(source[0], []).append((source, target))
         self._stems: dict[str, str] = {}
-        self._header_patterns = [
-            (
-                re.compile(
-                    rf"(?<![\w-]){re.escape(name)}(?![\w-])\s*:"
-                    if "-" not in name
-                    else rf"(?<![\w-]){re.escape(name)}(?![\w-])|\b{re.escape(name.replace('-', ' '))}\s+header"
-                ),
-                codes,
-            )
-            for name, codes in language.headers
-        ] + [
-            (re.compile(rf"\b{re.escape(name)}\s+(?:request\s+)?header"), codes)
-            for name, codes in language.headers
-            if "-" not in name
-        ]
+        self._header_codes = {name: codes for name, codes in language.headers}
+        names = sorted(self._header_codes, key=len, reverse=True)
+        hyphenated = "|".join(re.escape(n) for n in names if "-" in n)
+        spaced = "|".join(re.escape(n.replace("-", " ")) for n in names)
+        # a header is named when hyphenated, followed by a colon, or called a header
+        self._header_pattern = re.compile(
+            rf"(?<![\w-])(?P<hyphenated>{hyphenated})(?![\w-])"
+            rf"|(?<![\w-])(?P<colon>{spaced})\s*:"
+            rf"|\b(?P<called>{spaced})\s+(?:request\s+|response\s+)?header"
+        )
         self._explain = [f" {' '.join(cue)} " for cue in language.explain]
         self._howto = [f" {' '.join(cue)} " for cue in language.howto]
         self._cue_words = {cue[0]: keep for cue, keep in language.offtopic if len(cue) == 1}
@@ -217,10 +212,12 @@ class Analyser:
     def named_headers(self, text: str) -> set[int]:
         """Codes pointed at by headers the text names: hyphenated, followed by a colon, or called a header."""
         lowered = text.lower()
+        if "-" not in lowered and ":" not in lowered and "header" not in lowered:
+            return set()
         codes: set[int] = set()
-        for name, pointed in self._header_patterns:
-            if pointed and name.search(lowered):
-                codes.update(pointed)
+        for found in self._header_pattern.finditer(lowered):
+            name = (found.group("hyphenated") or found.group("colon") or found.group("called")).replace(" ", "-")
+            codes.update(self._header_codes.get(name, ()))
         return codes
 
     def read(self, text: str) -> Reading:

@@ -120,8 +120,10 @@ class ScenarioEngine:
         overlap = np.bincount(rows, weights=shares, minlength=len(index.row_totals))
         # the F-score with recall weighted RECALL_BIAS times: (1+b)PR/(bP+R) = (1+b)s/(bT+Q)
         f_scores = (1 + RECALL_BIAS) * overlap / (RECALL_BIAS * index.row_totals + query_total) * index.row_factor
-        top = np.argpartition(f_scores, -RERANK)[-RERANK:]
-        top = top[f_scores[top] > 0]
+        touched = np.flatnonzero(overlap)
+        if len(touched) > RERANK:
+            touched = touched[np.argpartition(f_scores[touched], -RERANK)[-RERANK:]]
+        top = touched
         from rapidfuzz import fuzz
 
         # blend in rapidfuzz's token-set similarity of the stems (word order and leftovers)
@@ -221,7 +223,7 @@ def _ramp(value: float, knee: float, full: float) -> float:
     return min(1.0, 0.8 + 0.2 * (value - knee) / (full - knee))
 
 
-def confidence(ranked: list[Scored], position: int) -> float:
+def confidence(ranked: list[Scored], position: int, first: float = 1.0) -> float:
     """A 0-1 confidence from the phrase evidence for a code and its lead over the best other code.
 
     Calibrated on our evaluation sets: 0.8 or more means evidence of at least STRONG_SCORE and a
@@ -230,14 +232,13 @@ def confidence(ranked: list[Scored], position: int) -> float:
     """
     evidence = ranked[position].evidence
     strength = _ramp(evidence, STRONG_SCORE, STRONG_SCORE + 0.25)
-    rival = max((item.evidence for i, item in enumerate(ranked) if i != position), default=0.0)
+    if position > 0:
+        # ``first`` is the top answer's confidence: the others never reach it
+        return round(min(0.9 * first, 0.5 * strength * ranked[position].score / max(ranked[0].score, 1e-9)), 3)
+    rival = max((item.evidence for item in ranked[1:]), default=0.0)
     lead = max(0.0, evidence - rival)
     separation = 0.35 + 0.45 * min(1.0, lead / CLEAR_LEAD) + 0.2 * min(1.0, max(0.0, lead - CLEAR_LEAD) / 0.15)
-    first = min(strength, separation)
-    if position == 0:
-        return round(first, 3)
-    top = confidence(ranked, 0)
-    return round(min(0.9 * top, 0.5 * strength * ranked[position].score / max(ranked[0].score, 1e-9)), 3)
+    return round(min(strength, separation), 3)
 
 
 def _abstain_message(numbers: list[int]) -> str:
