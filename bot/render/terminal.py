@@ -53,15 +53,28 @@ def _safe(reply: Reply) -> Reply:
 
 
 def write_reply(reply: Reply, stream: TextIO, *, colour: bool) -> None:
-    """Write the reply to a terminal (coloured) or a pipe (plain)."""
+    """Write the reply to a terminal (coloured, wrapped lines keep their indent) or a pipe (plain)."""
     if not colour:
         stream.write(render_plain(reply) + "\n")
         return
-    from rich.console import Console
+    from rich.console import Console, Group
+    from rich.padding import Padding
     from rich.text import Text
 
-    text = Text()
-    for piece, style in segments(reply):
-        text.append(piece, style=style or None)
-    text.rstrip()
-    Console(file=stream, highlight=False, soft_wrap=False).print(text)
+    reply = _safe(reply)
+    tint = RICH_COLOURS.get(reply.colour, "white")
+    parts: list[Text | Padding] = [Text(reply.title, style=f"bold {tint}")]
+    if reply.text:
+        parts.append(Text(reply.text))
+    for field in reply.fields:
+        parts.append(Text("\n" + field.name, style="bold"))
+        parts.append(Padding(Text(field.value, style="dim" if field.code else ""), (0, 0, 0, len(INDENT))))
+    if reply.links:
+        parts.append(Text(""))
+        parts.extend(Text.assemble((f"{link.label}: ", "bold"), (link.url, "underline")) for link in reply.links)
+    if reply.actions:
+        parts.append(Text(""))
+        parts.extend(Text(f"[{n}] {a.label}", style="bold") for n, a in enumerate(reply.actions, start=1))
+    if reply.footer:
+        parts.append(Text(reply.footer, style="dim"))
+    Console(file=stream, highlight=False).print(Group(*parts))
