@@ -43,6 +43,7 @@ __all__ = [
     "Status",
     "ask",
     "knowledge",
+    "situations",
 ]
 
 _loaded: Knowledge | None = None
@@ -57,6 +58,13 @@ def knowledge() -> Knowledge:
 
         _loaded = Knowledge(compiled_catalogue())
     return _loaded
+
+
+def situations() -> tuple[Situation, ...]:
+    """The curated situation phrases of the scenario engine, validated."""
+    from knowledge.compiled import compiled_situations
+
+    return compiled_situations({s.code for s in knowledge().catalogue.statuses})
 
 
 def ask(question: str) -> Answer:

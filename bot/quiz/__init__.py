@@ -1,0 +1,1 @@
+"""Quiz rounds: the question bank, the game state machine, scoring and packs (no platform imports)."""
