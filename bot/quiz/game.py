@@ -113,33 +113,47 @@ class Game:
         return self._next()
 
     def _next(self) -> list[Event]:
-        self.index += 1
-        if self.index >= len(self.questions):
+        if self.index + 1 >= len(self.questions):
+            self.index += 1
             return self._finish("out of questions")
+        self.ask(self.index + 1, self.clock())
+        return [Event("question", self.index + 1)]
+
+    def ask(self, index: int, at: float) -> None:
+        """Put question ``index`` to the channel at time ``at`` (also used to rebuild a stored game)."""
+        self.index = index
         self.phase = "asking"
         self.answers = {}
-        self.asked_at = self.clock()
-        self.deadline = self.asked_at + self.settings.seconds
-        return [Event("question", self.index + 1)]
+        self.asked_at = at
+        self.deadline = at + self.settings.seconds
 
     def tick(self) -> list[Event]:
         """Close the question when its time is up or everyone playing has answered, then go on."""
         if self.phase != "asking":
             return []
-        playing = set(self.standings) | set(self.teams)
+        # playing: answered an earlier question of this game, or joined a team
+        playing = {a.player.id for answers in self.history for a in answers} | set(self.teams)
         everyone = bool(playing) and playing <= set(self.answers)
         if self.clock() >= self.deadline or everyone:
             return self._reveal("time" if not everyone else "everyone answered")
         return []
 
-    def _reveal(self, reason: str) -> list[Event]:
+    def close(self) -> None:
+        """Close the current question: no more answers; a player who missed it loses their streak."""
         for standing in self.standings.values():
             answer = self.answers.get(standing.player.id)
             if answer is None or not answer.correct:
                 standing.streak = 0
         self.history.append(list(self.answers.values()))
         self.phase = "revealed"
+
+    def _reveal(self, reason: str) -> list[Event]:
+        self.close()
         return [Event("reveal", self.index + 1, reason), *self._next()]
+
+    def finish(self, reason: str) -> list[Event]:
+        """End the game (also used to rebuild a stored one)."""
+        return self._finish(reason)
 
     def _finish(self, reason: str) -> list[Event]:
         self.phase = "finished"

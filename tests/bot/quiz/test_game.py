@@ -67,11 +67,13 @@ def test_scoring_speed_first_correct_and_streaks(bank):
     clock.advance(10)
     second = game.answer(BEN, game.current.answer)
     assert second.correct and not second.first and second.points == CORRECT + SPEED_MAX // 2
-    assert game.tick()[0].reason == "everyone answered"
+    assert game.tick() == []  # nobody is known to be playing during the first question
+    clock.advance(10)
+    assert game.tick()[0].reason == "time"
     outcome = game.answer(ANA, game.current.answer)
     assert outcome.points == CORRECT + SPEED_MAX + FIRST_BONUS + STREAK_STEP  # streak of two
     game.answer(BEN, wrong(game.current))
-    game.tick()
+    assert game.tick()[0].reason == "everyone answered"
     assert game.standings["u2"].streak == 0 and game.standings["u1"].best_streak == 2
 
 
@@ -79,10 +81,11 @@ def test_one_answer_per_player_and_none_after_the_deadline(bank):
     clock = FakeClock()
     game = make_game(bank, clock, questions=2, seconds=10)
     game.start()
-    game.answer(ANA, game.current.answer)  # Ana is now playing, so the question waits for her only
+    game.answer(ANA, game.current.answer)
     assert game.answer(ANA, wrong(game.current)).status == "duplicate"
     assert game.standings["u1"].points > 0 and game.standings["u1"].answered == 1
-    game.tick()  # everyone (Ana) answered: next question
+    clock.advance(10)
+    game.tick()
     clock.advance(10.5)
     assert game.answer(BEN, game.current.answer).status == "late"
 

@@ -1,0 +1,158 @@
+"""The quiz as the bot runs it: games stored as they happen, one transaction per user action."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable
+from typing import NamedTuple
+
+from sqlalchemy import Connection
+
+from bot.quiz.bank import Bank
+from bot.quiz.game import Clock, Event, Game, Outcome, Player, Settings
+from bot.quiz.typed import codes_named
+from bot.storage.quiz_store import LeaderRow, QuizStore
+from knowledge import Knowledge
+
+
+class Step(NamedTuple):
+    """What an action did: the game after it, what the channel should see, and the answer's fate."""
+
+    game: Game | None
+    events: list[Event]
+    outcome: Outcome | None = None
+    refused: str = ""  # why nothing happened, for a private reply
+
+
+class QuizService:
+    """Starts, advances and ends games; any process can handle any action on the same database."""
+
+    def __init__(self, store: QuizStore, bank: Bank, kb: Knowledge, clock: Clock = time.time) -> None:
+        self.store = store
+        self.bank = bank
+        self.kb = kb
+        self.clock = clock
+
+    def start(self, workspace: str, channel: str, starter: Player, settings: Settings) -> Step:
+        """A new game in the channel, or a refusal naming the game already running there."""
+        game_id = uuid.uuid4().hex[:16]
+        rng = random.Random(game_id)
+        pool_settings = {"level": settings.level, "topic": settings.topic, "pack": settings.pack}
+        questions = self.bank.draw(settings.questions, rng, **pool_settings)
+        if settings.mode == "typed":
+            questions = [q for q in questions if q.codes and q.kind != "family"] or questions
+        if not questions:
+            return Step(None, [], refused="No questions match those settings.")
+        game = Game(game_id, channel, starter, settings, questions, self.clock)
+        events = game.start()
+        if self.store.create(game, workspace) is None:
+            running = self.current(channel)
+            return Step(running, [], refused="A game is already running in this channel.")
+        return Step(game, events)
+
+    def current(self, channel: str) -> Game | None:
+        """The channel's running game, brought up to date (an expired question is closed first)."""
+        return self._act(channel, lambda game, c: []).game
+
+    def _act(self, channel: str, action: Callable[[Game, Connection], list[Event] | None]) -> Step:
+        with self.store.transaction() as c:
+            game_id = self.store.running_id(c, channel)
+            loaded = self.store.load(c, game_id) if game_id else None
+            if loaded is None:
+                return Step(None, [], refused="No game is running here. Start one with /quiz start.")
+            game, row = loaded
+            events = game.tick()
+            if game.phase == "finished":
+                self.store.save(c, game, row)
+                return Step(game, events, refused="That game has just ended.")
+            done = action(game, c)
+            if done is None:
+                self.store.save(c, game, row) if events else None
+                return Step(game, events, refused="Only the player who started the game or a moderator can do that.")
+            events += done
+            events += game.tick()
+            self.store.save(c, game, row)
+            return Step(game, events)
+
+    def answer(self, channel: str, player: Player, number: int, choice: int) -> Step:
+        """A button click: ``number`` is the question it belongs to (a stale click is refused)."""
+        outcome: list[Outcome] = []
+
+        def act(game: Game, c: Connection) -> list[Event]:
+            if game.index != number or game.phase != "asking":
+                outcome.append(Outcome("closed"))
+                return []
+            outcome.append(self._record(c, game, player, game.answer(player, choice), choice))
+            return []
+
+        step = self._act(channel, act)
+        return step._replace(outcome=outcome[0] if outcome else None)
+
+    def answer_text(self, channel: str, player: Player, text: str) -> Step:
+        """A typed answer in typed mode: "409", "conflict" or both; chatter is ignored."""
+        outcome: list[Outcome] = []
+
+        def act(game: Game, c: Connection) -> list[Event]:
+            if game.settings.mode != "typed":
+                outcome.append(Outcome("ignored"))
+                return []
+            codes = codes_named(self.kb, text)
+            question = game.current
+            choice = -1
+            if question is not None and len(codes) == 1 and next(iter(codes)) in question.codes:
+                choice = question.codes.index(next(iter(codes)))
+            outcome.append(self._record(c, game, player, game.answer_codes(player, codes), choice))
+            return []
+
+        step = self._act(channel, act)
+        return step._replace(outcome=outcome[0] if outcome else None)
+
+    def _record(self, c: Connection, game: Game, player: Player, outcome: Outcome, choice: int) -> Outcome:
+        if outcome.status == "accepted":
+            self.store.record_answer(c, game, player, choice, outcome.correct, outcome.first, outcome.points)
+        return outcome
+
+    def join(self, channel: str, player: Player, team: str) -> Step:
+        """Choose a team in a team game."""
+
+        def act(game: Game, c: Connection) -> list[Event]:
+            if not game.settings.teams:
+                return []
+            self.store.record_team(c, game, player, game.join(player, team))
+            return []
+
+        return self._act(channel, act)
+
+    def tick(self, channel: str) -> Step:
+        """Close the current question if its time is up."""
+        return self._act(channel, lambda game, c: [])
+
+    def skip(self, channel: str, by: Player, *, moderator: bool = False) -> Step:
+        """Reveal now (the starter or a moderator only)."""
+        return self._act(channel, lambda game, c: game.skip(by, moderator=moderator))
+
+    def stop(self, channel: str, by: Player, *, moderator: bool = False) -> Step:
+        """End the game now, keeping its scores (the starter or a moderator only)."""
+        return self._act(channel, lambda game, c: game.stop(by, moderator=moderator))
+
+    def due(self) -> list[str]:
+        """Channels whose question deadline has passed (for a scheduler, or any process at start)."""
+        return self.store.due(self.clock())
+
+    def resume(self, *, close: bool = False) -> list[Step]:
+        """After a restart: bring every running game up to date, or close them all keeping their scores."""
+        steps = []
+        for channel in self.store.running():
+            if close:
+                steps.append(self._act(channel, lambda game, c: game.finish("restarted")))
+            else:
+                steps.append(self.tick(channel))
+        return steps
+
+    def leaderboard(
+        self, *, channel: str | None = None, workspace: str | None = None, period: str = "all"
+    ) -> list[LeaderRow]:
+        """The channel's or workspace's best players over the period."""
+        return self.store.leaderboard(channel=channel, workspace=workspace, period=period, now=self.clock())

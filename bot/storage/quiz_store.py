@@ -1,0 +1,327 @@
+"""Quiz persistence: every state change a user can cause is one transaction on these tables.
+
+A game is locked for the length of a transaction (the row lock on PostgreSQL, the write lock on
+SQLite), read back into the pure :class:`Game` (from a per-process cache while its version is
+unchanged), changed by the domain, and written back. "First correct answer wins" is therefore one
+transaction, whichever process handles the click.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.quiz.game import Clock, Game, Player, Settings
+from bot.quiz.question import Question
+from bot.storage import schema as t
+
+
+class LeaderRow(NamedTuple):
+    """One line of a leaderboard."""
+
+    name: str
+    points: int
+    games: int
+    wins: int
+
+
+class QuizStore:
+    """Reads and writes games; keeps rebuilt games per process while nobody else changed them."""
+
+    def __init__(self, engine: Engine, clock: Clock = time.time) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._cache: dict[str, tuple[int, Game]] = {}
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction; on SQLite it holds the write lock from the start."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    # -- games --------------------------------------------------------------------
+    def create(self, game: Game, workspace: str) -> Game | None:
+        """Store a new game and ask its first question; None when the channel already has a running game."""
+        with self.transaction() as c:
+            try:
+                with c.begin_nested():
+                    c.execute(insert(t.channel_games).values(channel=game.channel, game_id=game.id))
+            except IntegrityError:
+                return None
+            c.execute(
+                insert(t.games).values(
+                    id=game.id,
+                    workspace=workspace,
+                    channel=game.channel,
+                    starter_id=game.starter.id,
+                    starter_name=game.starter.name,
+                    settings=json.dumps(game.settings._asdict()),
+                    status="running",
+                    current=game.index,
+                    asked_at=game.asked_at,
+                    deadline=game.deadline,
+                    started_at=self.clock(),
+                    end_reason="",
+                    version=1,
+                )
+            )
+            c.execute(
+                insert(t.questions),
+                [
+                    {
+                        "game_id": game.id,
+                        "number": n,
+                        "question_id": q.id,
+                        "choices": json.dumps(list(q.choices)),
+                        "answer": q.answer,
+                        "codes": json.dumps(list(q.codes)),
+                        "deadline": game.deadline if n == game.index else None,
+                    }
+                    for n, q in enumerate(game.questions)
+                ],
+            )
+        self._cache[game.id] = (1, game)
+        return game
+
+    def running_id(self, c: Connection, channel: str) -> str | None:
+        """The id of the game running in a channel."""
+        return c.execute(select(t.channel_games.c.game_id).where(t.channel_games.c.channel == channel)).scalar()
+
+    def load(self, c: Connection, game_id: str, *, lock: bool = True) -> tuple[Game, dict[str, Any]] | None:
+        """The game, locked for this transaction, from the cache when its version is current."""
+        query = select(t.games).where(t.games.c.id == game_id)
+        if lock and c.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = c.execute(query).mappings().first()
+        if row is None:
+            return None
+        cached = self._cache.get(game_id)
+        if cached is not None and cached[0] == row["version"]:
+            return cached[1], dict(row)
+        game = self._rebuild(c, dict(row))
+        self._cache[game_id] = (row["version"], game)
+        return game, dict(row)
+
+    def _rebuild(self, c: Connection, row: dict[str, Any]) -> Game:
+        settings = Settings(**json.loads(row["settings"]))
+        question_rows = c.execute(
+            select(t.questions).where(t.questions.c.game_id == row["id"]).order_by(t.questions.c.number)
+        ).mappings()
+        questions = [
+            Question(
+                r["question_id"],
+                "stored",
+                "",
+                tuple(json.loads(r["choices"])),
+                r["answer"],
+                "",
+                "",
+                "",
+                tuple(json.loads(r["codes"])),
+            )
+            for r in question_rows
+        ]
+        deadlines = dict(
+            c.execute(
+                select(t.questions.c.number, t.questions.c.deadline).where(t.questions.c.game_id == row["id"])
+            ).all()
+        )
+        game = Game(
+            row["id"], row["channel"], Player(row["starter_id"], row["starter_name"]), settings, questions, self.clock
+        )
+        for player_id, team in c.execute(
+            select(t.teams.c.player_id, t.teams.c.team).where(t.teams.c.game_id == row["id"])
+        ):
+            game.teams[player_id] = team
+        answers = (
+            c.execute(select(t.answers).where(t.answers.c.game_id == row["id"]).order_by(t.answers.c.seq))
+            .mappings()
+            .all()
+        )
+        real_clock = game.clock
+        running = row["status"] == "running"
+        for number in range(len(questions)):
+            deadline = deadlines.get(number)
+            if deadline is None:
+                break  # never asked
+            game.ask(number, deadline - settings.seconds)
+            for answer in answers:
+                if answer["number"] == number:
+                    game.clock = lambda at=answer["at"]: at  # type: ignore[misc]
+                    game.answer(Player(answer["player_id"], answer["player_name"]), answer["choice"])
+            if number < row["current"] or not running:
+                game.close()
+        game.clock = real_clock
+        game.index = row["current"]
+        if not running:
+            game.finish(row["end_reason"])
+        return game
+
+    def save(self, c: Connection, game: Game, row: dict[str, Any]) -> None:
+        """Write the game's state back: current question and deadline, status, results when it ended."""
+        version = row["version"] + 1
+        finished = game.phase == "finished"
+        values: dict[str, Any] = {
+            "current": game.index,
+            "asked_at": game.asked_at,
+            "deadline": game.deadline,
+            "version": version,
+        }
+        if finished and row["status"] != "finished":
+            now = self.clock()
+            values.update(status="finished", finished_at=now, end_reason=game.end_reason)
+            c.execute(delete(t.channel_games).where(t.channel_games.c.game_id == game.id))
+            winner = game.winner()
+            if game.standings:
+                c.execute(
+                    insert(t.results),
+                    [
+                        {
+                            "game_id": game.id,
+                            "player_id": s.player.id,
+                            "player_name": s.player.name,
+                            "workspace": row["workspace"],
+                            "channel": game.channel,
+                            "points": s.points,
+                            "correct": s.correct,
+                            "answered": s.answered,
+                            "best_streak": s.best_streak,
+                            "won": winner is not None and s.player.id == winner.player.id,
+                            "finished_at": now,
+                        }
+                        for s in game.standings.values()
+                    ],
+                )
+        elif game.phase == "asking" and game.index != row["current"]:
+            c.execute(
+                update(t.questions)
+                .where(t.questions.c.game_id == game.id, t.questions.c.number == game.index)
+                .values(deadline=game.deadline)
+            )
+        c.execute(update(t.games).where(t.games.c.id == game.id).values(**values))
+        self._cache[game.id] = (version, game)
+
+    def record_answer(
+        self, c: Connection, game: Game, player: Player, choice: int, correct: bool, first: bool, points: int
+    ) -> bool:
+        """Store one answer; the question's first correct answer is claimed here, once."""
+        if first:
+            claimed = c.execute(
+                update(t.questions)
+                .where(
+                    t.questions.c.game_id == game.id,
+                    t.questions.c.number == game.index,
+                    t.questions.c.first_correct.is_(None),
+                )
+                .values(first_correct=player.id)
+            ).rowcount
+            first = claimed == 1
+        c.execute(
+            insert(t.answers).values(
+                game_id=game.id,
+                number=game.index,
+                player_id=player.id,
+                player_name=player.name,
+                choice=choice,
+                at=game.clock(),
+                correct=correct,
+                first=first,
+                points=points,
+            )
+        )
+        return first
+
+    def record_team(self, c: Connection, game: Game, player: Player, team: str) -> None:
+        """Store (or change) a player's team."""
+        c.execute(delete(t.teams).where(t.teams.c.game_id == game.id, t.teams.c.player_id == player.id))
+        c.execute(insert(t.teams).values(game_id=game.id, player_id=player.id, team=team))
+
+    def due(self, now: float) -> list[str]:
+        """Channels whose running game's current question is past its deadline."""
+        with self.engine.connect() as c:
+            query = select(t.games.c.channel).where(t.games.c.status == "running", t.games.c.deadline <= now)
+            return list(c.execute(query).scalars())
+
+    def running(self) -> list[str]:
+        """Channels with a running game (after a restart: resume them, or close them)."""
+        with self.engine.connect() as c:
+            return list(c.execute(select(t.games.c.channel).where(t.games.c.status == "running")).scalars())
+
+    # -- leaderboards ---------------------------------------------------------------
+    def leaderboard(
+        self,
+        *,
+        channel: str | None = None,
+        workspace: str | None = None,
+        period: str = "all",
+        now: float | None = None,
+        limit: int = 10,
+    ) -> list[LeaderRow]:
+        """Players by points over ISO weeks, calendar months (UTC) or all time, in a channel or a workspace."""
+        since = period_start(period, now if now is not None else self.clock())
+        query = (
+            select(
+                t.results.c.player_id,
+                func.max(t.results.c.player_name),
+                func.sum(t.results.c.points),
+                func.count(),
+                func.sum(func.cast(t.results.c.won, t.results.c.points.type)),
+            )
+            .where(t.results.c.finished_at >= since)
+            .group_by(t.results.c.player_id)
+            .order_by(func.sum(t.results.c.points).desc(), func.max(t.results.c.player_name))
+            .limit(limit)
+        )
+        if channel is not None:
+            query = query.where(t.results.c.channel == channel)
+        if workspace is not None:
+            query = query.where(t.results.c.workspace == workspace)
+        with self.engine.connect() as c:
+            return [
+                LeaderRow(name, int(points), int(games), int(wins or 0))
+                for _, name, points, games, wins in c.execute(query)
+            ]
+
+    # -- practice ---------------------------------------------------------------------
+    def boxes(self, workspace: str, player_id: str) -> dict[str, int]:
+        """A player's practice boxes."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(t.practice.c.question_id, t.practice.c.box).where(
+                    t.practice.c.workspace == workspace, t.practice.c.player_id == player_id
+                )
+            )
+            return {question_id: box for question_id, box in rows}
+
+    def save_box(self, workspace: str, player_id: str, question_id: str, box: int) -> None:
+        """Remember which box a practice question is in."""
+        with self.transaction() as c:
+            c.execute(
+                delete(t.practice).where(
+                    t.practice.c.workspace == workspace,
+                    t.practice.c.player_id == player_id,
+                    t.practice.c.question_id == question_id,
+                )
+            )
+            c.execute(
+                insert(t.practice).values(workspace=workspace, player_id=player_id, question_id=question_id, box=box)
+            )
+
+
+def period_start(period: str, now: float) -> float:
+    """Start of the ISO week (Monday 00:00 UTC), calendar month, or 0 for all time."""
+    moment = datetime.fromtimestamp(now, UTC)
+    if period == "week":
+        monday = (moment - timedelta(days=moment.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+        return monday.timestamp()
+    if period == "month":
+        return calendar.timegm(moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0).timetuple())
+    return 0.0

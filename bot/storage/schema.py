@@ -1,0 +1,96 @@
+"""The tables, as SQLAlchemy Core metadata (Alembic migrations create them; tests compare against them)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, Text, UniqueConstraint
+
+metadata = MetaData()
+
+games = Table(
+    "quiz_games",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("workspace", String(100), nullable=False, index=True),
+    Column("channel", String(100), nullable=False, index=True),
+    Column("starter_id", String(100), nullable=False),
+    Column("starter_name", String(200), nullable=False),
+    Column("settings", Text, nullable=False),  # JSON
+    Column("status", String(20), nullable=False),  # running, finished
+    Column("current", Integer, nullable=False),  # index of the question being asked
+    Column("asked_at", Float, nullable=False),
+    Column("deadline", Float, nullable=False),
+    Column("started_at", Float, nullable=False),
+    Column("finished_at", Float),
+    Column("end_reason", String(40), nullable=False, default=""),
+    Column("version", Integer, nullable=False, default=0),
+)
+
+# one running game per channel, across every process
+channel_games = Table(
+    "quiz_channel_games",
+    metadata,
+    Column("channel", String(100), primary_key=True),
+    Column("game_id", String(40), nullable=False),
+)
+
+questions = Table(
+    "quiz_questions",
+    metadata,
+    Column("game_id", String(40), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("question_id", String(120), nullable=False),
+    Column("choices", Text, nullable=False),  # JSON list, in the order shown
+    Column("answer", Integer, nullable=False),
+    Column("codes", Text, nullable=False),  # JSON list
+    Column("deadline", Float),  # set when the question is asked
+    Column("first_correct", String(100)),  # decided in one transaction
+)
+
+answers = Table(
+    "quiz_answers",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("game_id", String(40), nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("player_id", String(100), nullable=False),
+    Column("player_name", String(200), nullable=False),
+    Column("choice", Integer, nullable=False),
+    Column("at", Float, nullable=False),
+    Column("correct", Boolean, nullable=False),
+    Column("first", Boolean, nullable=False),
+    Column("points", Integer, nullable=False),
+    UniqueConstraint("game_id", "number", "player_id", name="uq_quiz_answers_once"),
+)
+
+teams = Table(
+    "quiz_teams",
+    metadata,
+    Column("game_id", String(40), primary_key=True),
+    Column("player_id", String(100), primary_key=True),
+    Column("team", String(40), nullable=False),
+)
+
+results = Table(
+    "quiz_results",
+    metadata,
+    Column("game_id", String(40), primary_key=True),
+    Column("player_id", String(100), primary_key=True),
+    Column("player_name", String(200), nullable=False),
+    Column("workspace", String(100), nullable=False, index=True),
+    Column("channel", String(100), nullable=False, index=True),
+    Column("points", Integer, nullable=False),
+    Column("correct", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
+    Column("best_streak", Integer, nullable=False),
+    Column("won", Boolean, nullable=False),
+    Column("finished_at", Float, nullable=False),
+)
+
+practice = Table(
+    "quiz_practice",
+    metadata,
+    Column("workspace", String(100), primary_key=True),
+    Column("player_id", String(100), primary_key=True),
+    Column("question_id", String(120), primary_key=True),
+    Column("box", Integer, nullable=False),
+)

@@ -1,0 +1,155 @@
+"""Quiz storage on SQLite and PostgreSQL: games stored as they happen, restarts, leaderboards, migrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, insert, select
+
+from bot.quiz.bank import Bank
+from bot.quiz.game import Player, Settings
+from bot.quiz.service import QuizService
+from bot.storage import schema as t
+from bot.storage.database import current_revision, make_engine, migrate
+from bot.storage.quiz_store import QuizStore, period_start
+from knowledge import knowledge, situations
+from tests.bot.quiz.test_game import FakeClock
+
+KB = knowledge()
+BANK = Bank(KB, situations())
+ANA, BEN = Player("u1", "Ana"), Player("u2", "Ben")
+
+
+def service(engine, clock) -> QuizService:
+    return QuizService(QuizStore(engine, clock), BANK, KB, clock)
+
+
+def test_a_whole_game_is_stored_and_ranked(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    step = quiz.start("W1", "C1", ANA, Settings(questions=3, seconds=20))
+    assert step.game is not None and [e.kind for e in step.events] == ["question"]
+    assert quiz.start("W1", "C1", BEN, Settings()).refused.startswith("A game is already running")
+    right = step.game.current.answer
+    first = quiz.answer("C1", BEN, 0, (right + 1) % 4)
+    assert first.outcome.status == "accepted" and not first.outcome.correct
+    second = quiz.answer("C1", ANA, 0, right)
+    assert second.outcome.correct and second.outcome.first
+    assert quiz.answer("C1", ANA, 0, right).outcome.status == "duplicate"
+    clock.advance(21)
+    assert [e.kind for e in quiz.tick("C1").events] == ["reveal", "question"]
+    right = quiz.current("C1").current.answer
+    assert quiz.answer("C1", ANA, 1, right).outcome.correct
+    step = quiz.answer("C1", BEN, 1, right)
+    assert [e.kind for e in step.events] == ["reveal", "question"]  # everyone playing has answered
+    clock.advance(25)
+    assert [e.kind for e in quiz.tick("C1").events][-1] == "finished"
+    board = quiz.leaderboard(channel="C1")
+    assert [row.name for row in board] == ["Ana", "Ben"] and board[0].wins == 1 and board[1].games == 1
+    with engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(t.answers)).scalar() == 4
+        assert c.execute(select(func.count()).select_from(t.channel_games)).scalar() == 0
+
+
+def test_a_restart_rebuilds_the_game_from_the_database(engine):
+    clock = FakeClock()
+    first_process = service(engine, clock)
+    game = first_process.start("W1", "C2", ANA, Settings(questions=3, seconds=20)).game
+    first_process.answer("C2", ANA, 0, game.current.answer)
+    first_process.answer("C2", BEN, 0, (game.current.answer + 1) % 4)
+    first_process.skip("C2", ANA)
+    before = {pid: (s.points, s.streak) for pid, s in first_process.current("C2").standings.items()}
+    del first_process  # the process dies; the engine's database stays
+    restarted = service(engine, clock)
+    resumed = restarted.current("C2")
+    assert resumed is not None and resumed.index == 1
+    assert {pid: (s.points, s.streak) for pid, s in resumed.standings.items()} == before
+    step = restarted.answer("C2", ANA, 1, resumed.current.answer)
+    assert step.outcome.correct and resumed.standings["u1"].streak == 2
+
+
+def test_restart_can_close_running_games_keeping_scores(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    game = quiz.start("W1", "C3", ANA, Settings(questions=3)).game
+    quiz.answer("C3", BEN, 0, (game.current.answer + 1) % 4)  # Ben played and scored zero
+    steps = service(engine, clock).resume(close=True)
+    assert steps and steps[0].game.phase == "finished"
+    board = quiz.leaderboard(channel="C3")
+    assert {row.name for row in board} == {"Ben"} and board[0].games == 1
+
+
+def test_any_process_closes_an_expired_question(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    quiz.start("W1", "C4", ANA, Settings(questions=2, seconds=10))
+    clock.advance(11)
+    other = service(engine, clock)
+    assert other.due() == ["C4"]
+    assert [e.kind for e in other.tick("C4").events] == ["reveal", "question"]
+
+
+def test_stop_and_skip_permissions(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    quiz.start("W1", "C5", ANA, Settings(questions=3))
+    assert quiz.stop("C5", BEN).refused.startswith("Only the player who started")
+    assert [e.kind for e in quiz.skip("C5", BEN, moderator=True).events] == ["reveal", "question"]
+    assert [e.kind for e in quiz.stop("C5", ANA).events] == ["finished"]
+    assert quiz.current("C5") is None
+
+
+def test_leaderboard_periods(engine):
+    clock = FakeClock()
+    clock.now = 1_764_000_000.0  # Monday 24 Nov 2025, 16:00 UTC
+    quiz = service(engine, clock)
+    with engine.begin() as c:
+        for game_id, when, points in (
+            ("old", clock.now - 40 * 86400, 500),
+            ("october", clock.now - 30 * 86400, 70),
+            ("week", clock.now - 3600, 30),
+        ):
+            c.execute(
+                insert(t.results).values(
+                    game_id=game_id,
+                    player_id="u1",
+                    player_name="Ana",
+                    workspace="W1",
+                    channel="C6",
+                    points=points,
+                    correct=1,
+                    answered=1,
+                    best_streak=1,
+                    won=True,
+                    finished_at=when,
+                )
+            )
+    assert quiz.leaderboard(workspace="W1", period="week")[0].points == 30
+    assert quiz.leaderboard(workspace="W1", period="month")[0].points == 30  # 30 days ago is October
+    assert quiz.leaderboard(workspace="W1", period="all")[0].points == 600
+    assert period_start("week", clock.now) == 1_763_942_400.0
+
+
+def test_migration_upgrades_a_populated_database_from_the_first_revision(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    migrate(engine, "0001")
+    with engine.begin() as c:
+        c.execute(
+            insert(t.results).values(
+                game_id="g",
+                player_id="u1",
+                player_name="Ana",
+                workspace="W",
+                channel="C",
+                points=120,
+                correct=1,
+                answered=1,
+                best_streak=1,
+                won=True,
+                finished_at=1.0,
+            )
+        )
+    migrate(engine)
+    assert current_revision(engine) == "0002"
+    quiz = service(engine, FakeClock())
+    assert quiz.leaderboard(channel="C")[0].points == 120
+    quiz.store.save_box("W", "u1", "q1", 3)
+    assert quiz.store.boxes("W", "u1") == {"q1": 3}
