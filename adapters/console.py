@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from typing import TextIO
 
-from bot.conversation import Conversation
+from bot.conversation import CONSOLE, CONSOLE_USER, Conversation, User
 from bot.render.terminal import write_reply
 from bot.reply import Action, Reply
 
@@ -62,6 +62,7 @@ class Console:
         self.colour = colour
         self.conversation = Conversation()
         self.buttons: tuple[Action, ...] = ()
+        self.user: User = CONSOLE_USER
 
     def show(self, replies: list[Reply]) -> None:
         """Print replies and remember the buttons of the last one that had any."""
@@ -74,12 +75,21 @@ class Console:
 
     def handle(self, line: str, more: Iterator[str]) -> None:
         """Answer one line; a lone `/status check` reads the pasted block that follows."""
+        self.show(self.conversation.tick())
         text = line.strip()
-        if text.isdigit() and self.buttons:
-            number = int(text)
-            if 1 <= number <= len(self.buttons):
-                button = self.buttons[number - 1]
-                self.show(self.conversation.on_action(button.id, button.value))
+        if text.lower().startswith("/as "):
+            name = text[4:].strip()[:40] or "you"
+            self.user = User(name.lower(), name)
+            self.out.write(f"(you are now {name})\n\n")
+            return
+        button = self._button(text)
+        if button is not None:
+            self.show(self.conversation.on_action(button.id, button.value, self.user))
+            return
+        if not text.startswith("/") and self._typed_game():
+            replies = self.conversation.on_message(text, self.user)
+            if replies:
+                self.show(replies)
                 return
         if text.lower() in PASTE_STARTERS:
             block = []
@@ -88,7 +98,39 @@ class Console:
                     break
                 block.append(pasted)
             text = "/status check\n" + "\n".join(block)
-        self.show(self.conversation.on_text(text))
+        self.show(self.conversation.on_text(text, self.user))
+
+    def _button(self, text: str) -> Action | None:
+        """The button a typed number (1, 2, …) or, for quiz choices, letter (a, b, …) presses."""
+        if text.isdigit():
+            number = int(text)
+        elif len(text) == 1 and text.isalpha() and any(b.label[:2] == f"{text.upper()}." for b in self.buttons):
+            number = ord(text.upper()) - 64
+        else:
+            return None
+        return self.buttons[number - 1] if 1 <= number <= len(self.buttons) else None
+
+    def _typed_game(self) -> bool:
+        quiz = self.conversation._quiz
+        if quiz is None:
+            return False
+        game = quiz.service.current(CONSOLE.channel)
+        return game is not None and game.settings.mode == "typed"
+
+    def finish_game(self, *, limit: float = 300.0) -> None:
+        """At the end of piped input, let a running game play out its timers (bounded)."""
+        import time
+
+        quiz = self.conversation._quiz
+        waited = 0.0
+        while quiz is not None and waited < limit:
+            game = quiz.service.current(CONSOLE.channel)
+            if game is None:
+                return
+            pause = max(0.05, min(game.deadline - time.time() + 0.05, limit - waited))
+            time.sleep(pause)
+            waited += pause
+            self.show(self.conversation.tick())
 
 
 def run_console(stdin: TextIO | None = None, out: TextIO | None = None) -> int:
@@ -105,4 +147,6 @@ def run_console(stdin: TextIO | None = None, out: TextIO | None = None) -> int:
             break
         if line.strip():
             console.handle(line, lines)
+    if not interactive:
+        console.finish_game()
     return 0

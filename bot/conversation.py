@@ -6,10 +6,13 @@ import logging
 from collections.abc import Callable
 from typing import NamedTuple
 
-from bot.cards import answer_card
+from bot.cards import answer_card, status_card
 from bot.grammar import Command, parse
 from bot.guide import GUIDE_ACTION, decode, guide_reply
 from bot.lesson import did_you_mean_action, help_reply, lesson_reply, mistakes_reply, unknown_command_reply
+from bot.quiz.chat import PRACTICE_ACTION, QuizChat, Where
+from bot.quiz.game import Player
+from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION
 from bot.reply import Reply
 from bot.review_card import USAGE, review_reply
 from knowledge import Knowledge, ask, knowledge
@@ -24,15 +27,43 @@ class User(NamedTuple):
     name: str
 
 
+class Place(NamedTuple):
+    """Where the conversation happens, and whether the speaker moderates there (the adapter knows)."""
+
+    workspace: str = "local"
+    channel: str = "console"
+    moderator: bool = False
+
+
 CONSOLE_USER = User("console", "you")
+CONSOLE = Place()
+
+
+def default_quiz(kb: Knowledge) -> QuizChat:
+    """The quiz on the configured database (DATABASE_URL, else the SQLite file), migrated on start."""
+    from bot.quiz.bank import Bank
+    from bot.quiz.packs import load_packs
+    from bot.quiz.service import QuizService
+    from bot.storage.database import make_engine, migrate
+    from bot.storage.quiz_store import QuizStore
+    from knowledge import situations
+
+    engine = make_engine()
+    migrate(engine)
+    bank = Bank(kb, situations(), load_packs())
+    return QuizChat(kb, bank, QuizService(QuizStore(engine), bank, kb))
 
 
 class Conversation:
     """Answers commands and button clicks with platform-neutral replies."""
 
-    def __init__(self, kb: Knowledge | None = None, *, prefix: str = "/") -> None:
+    def __init__(
+        self, kb: Knowledge | None = None, *, prefix: str = "/", quiz: Callable[[], QuizChat] | None = None
+    ) -> None:
         self.kb = kb or knowledge()
         self.prefix = prefix
+        self._quiz_factory = quiz or (lambda: default_quiz(self.kb))
+        self._quiz: QuizChat | None = None
         self._actions: dict[str, Callable[[Command], Reply]] = {
             "ask": self._ask,
             "guide": lambda _: guide_reply(self.kb),
@@ -42,15 +73,26 @@ class Conversation:
             "help": lambda _: help_reply(self.prefix),
         }
 
-    def on_text(self, text: str, user: User = CONSOLE_USER) -> list[Reply]:
+    @property
+    def quiz(self) -> QuizChat:
+        """The quiz side, opened (and its database migrated) on first use."""
+        if self._quiz is None:
+            self._quiz = self._quiz_factory()
+        return self._quiz
+
+    def on_text(self, text: str, user: User = CONSOLE_USER, place: Place = CONSOLE) -> list[Reply]:
         """The replies to one line (or pasted block) a user sent."""
-        return self._safely(lambda: self._dispatch(parse(text)))
+        return self._safely(lambda: self._dispatch(parse(text), user, place))
 
-    def on_command(self, command: str, argument: str, user: User = CONSOLE_USER) -> list[Reply]:
-        """The replies to a platform slash command (``/status`` with its text)."""
-        return self.on_text(f"/{command} {argument}", user)
+    def on_command(self, command: str, argument: str, user: User = CONSOLE_USER, place: Place = CONSOLE) -> list[Reply]:
+        """The replies to a platform slash command (``/status`` or ``/quiz`` with its text)."""
+        return self.on_text(f"/{command} {argument}", user, place)
 
-    def on_action(self, action_id: str, value: str, user: User = CONSOLE_USER) -> list[Reply]:
+    def on_message(self, text: str, user: User = CONSOLE_USER, place: Place = CONSOLE) -> list[Reply]:
+        """A plain channel message: a typed answer when a typed-mode game runs there, else nothing."""
+        return self._safely(lambda: self.quiz.typed(text, Player(*user), self._where(place)))
+
+    def on_action(self, action_id: str, value: str, user: User = CONSOLE_USER, place: Place = CONSOLE) -> list[Reply]:
         """The replies to a button click: ``action_id`` names the handler, ``value`` carries its state."""
 
         def handle() -> list[Reply]:
@@ -58,16 +100,39 @@ class Conversation:
                 path = decode(value)
                 if path is not None:
                     return [guide_reply(self.kb, path)]
-            return [Reply(title="That button no longer works", text="Start again with /status guide.", private=True)]
+            if action_id == CARD_ACTION:
+                code = value.partition(":")[2]
+                status = self.kb.primary(int(code)) if code.isdigit() else None
+                if status is not None:
+                    return [status_card(self.kb, status)._replace(private=True)]
+            if action_id == ANSWER_ACTION:
+                return self.quiz.click(value, Player(*user), self._where(place))
+            if action_id == PRACTICE_ACTION:
+                return self.quiz.practice_click(value, Player(*user), self._where(place))
+            return [Reply(title="That button no longer works", text="Try the command again.", private=True)]
 
         return self._safely(handle)
 
-    def _dispatch(self, command: Command) -> list[Reply]:
+    def tick(self, place: Place = CONSOLE) -> list[Reply]:
+        """Close a question whose time is up in this channel (for schedulers and consoles)."""
+        if self._quiz is None:
+            return []
+        return self._safely(lambda: self.quiz.tick(place.channel))
+
+    @staticmethod
+    def _where(place: Place) -> Where:
+        return Where(place.workspace, place.channel)
+
+    def _dispatch(self, command: Command, user: User, place: Place) -> list[Reply]:
         if command.action == "none":
             return []
         if command.action == "unknown":
             word = command.argument.split()[0] if command.argument.split() else command.argument
             return [unknown_command_reply(word, command.suggestion, self.prefix)]
+        if command.command == "quiz":
+            return self.quiz.command(
+                command.action, command.argument, Player(*user), self._where(place), moderator=place.moderator
+            )
         return [self._actions[command.action](command)]
 
     def _ask(self, command: Command) -> Reply:

@@ -60,7 +60,30 @@ STATUS = CommandSpec(
         Action("help", ("?", "commands", "usage"), "what you can ask"),
     ),
 )
-GRAMMAR: tuple[CommandSpec, ...] = (STATUS,)
+QUIZ = CommandSpec(
+    name="quiz",
+    aliases=("game", "trivia"),
+    summary="Play status code quiz rounds",
+    default="help",
+    actions=(
+        Action(
+            "start",
+            ("begin", "new", "play"),
+            "start a game in this channel",
+            "[questions:N] [seconds:S] [level:easy|medium|hard|mixed] [topic:2xx|3xx|4xx|5xx|mistakes|all] "
+            "[mode:buttons|typed] [teams:on] [pack:NAME]",
+            ("questions:5 seconds:30", "level:easy topic:4xx", "mode:typed teams:on"),
+        ),
+        Action("stop", ("end", "quit"), "end the game (the player who started it or a moderator)"),
+        Action("skip", ("next",), "reveal the answer now (the player who started it or a moderator)"),
+        Action("score", ("scores", "standings"), "the current game's standings"),
+        Action("leaderboard", ("top", "board", "ranking"), "the channel's best players", "[period:week|month|all]"),
+        Action("join", ("team",), "join a team in a team game", "<team>"),
+        Action("practice", ("drill", "train"), "a private drill on the codes you miss most"),
+        Action("help", ("?", "usage"), "how to play"),
+    ),
+)
+GRAMMAR: tuple[CommandSpec, ...] = (STATUS, QUIZ)
 ARROWS = re.compile(r"\s*(?:→|⟶|⇒|-{1,2}>|={1,2}>|—>)\s*")
 FIRST_WORD = re.compile(r"^(\S+)(?:\s+|$)")
 QUOTES = "\"'“”‘’`"

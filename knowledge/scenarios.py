@@ -36,6 +36,7 @@ NB_SHARE = 0.15
 NB_CODES = 6
 HEADER_LIFT = 0.1
 NB_TEMPERATURE = 0.1
+NB_WINDOW = 0.1
 STRONG_SCORE = 0.45
 CLEAR_LEAD = 0.25
 
@@ -149,8 +150,18 @@ class ScenarioEngine:
             support = group[1][0] + (group[2][0] if len(group) > 2 else 0.0) if len(group) > 1 else 0.0
             lift = HEADER_LIFT if self.statuses[status_index].code in lifted else 0.0
             evidence = min(1.0, top_score + SUPPORT_SHARE * support + lift) * keep
-            total = (1 - NB_SHARE) * evidence + NB_SHARE * pooled.get(status_index, 0.0) * keep
-            results.append(Scored(self.statuses[status_index], total, reason, evidence))
+            results.append(Scored(self.statuses[status_index], evidence, reason, evidence))
+        # the pooled view decides between close candidates only: it never overturns a clear lead
+        leader = max((item.evidence for item in results), default=0.0)
+        results = [
+            item._replace(
+                score=(1 - NB_SHARE) * item.evidence
+                + NB_SHARE * pooled.get(self._position[item.status.code], 0.0) * keep
+            )
+            if item.evidence >= leader - NB_WINDOW and item.status.official
+            else item._replace(score=(1 - NB_SHARE) * item.evidence)
+            for item in results
+        ]
         results.sort(key=lambda item: (-item.score, -item.status.rank))
         return results, numbers
 

@@ -1,0 +1,203 @@
+"""The /quiz side of the conversation: commands, clicks and typed answers become replies."""
+
+from __future__ import annotations
+
+import random
+from typing import NamedTuple
+
+from bot.quiz.bank import Bank
+from bot.quiz.game import Game, Player
+from bot.quiz.options import OptionError, read_options, settings_from
+from bot.quiz.practice import Practice
+from bot.quiz.question import Question
+from bot.quiz.replies import (
+    ANSWER_ACTION,
+    VERSION,
+    leaderboard_reply,
+    question_reply,
+    read_answer_value,
+    reveal_reply,
+    standings_reply,
+)
+from bot.quiz.service import QuizService, Step
+from bot.reply import Action, Reply
+from knowledge import Knowledge
+
+PRACTICE_ACTION = "statusbot.quiz.practice"
+QUIZ_HELP = (
+    "/quiz start [questions:N] [seconds:S] [level:easy|medium|hard|mixed] [topic:2xx|3xx|4xx|5xx|mistakes|all] "
+    "[mode:buttons|typed] [teams:on] [pack:NAME]\n"
+    "/quiz stop · /quiz skip · /quiz score · /quiz leaderboard [period:week|month|all] · /quiz join <team> · "
+    "/quiz practice"
+)
+OUTCOME_TEXT = {
+    "duplicate": "You've already answered this one; your first answer counts.",
+    "late": "Time was up for that question.",
+    "closed": "That question is closed.",
+    "ignored": "",
+}
+
+
+class Where(NamedTuple):
+    """Where a quiz action happens: the workspace or guild, and the channel."""
+
+    workspace: str
+    channel: str
+
+
+def private(title: str, text: str = "") -> Reply:
+    """A reply only the person who acted sees."""
+    return Reply(title=title, text=text, colour="grey", private=True)
+
+
+class QuizChat:
+    """Turns /quiz commands, answer clicks and typed answers into replies, through the stored service."""
+
+    def __init__(self, kb: Knowledge, bank: Bank, service: QuizService) -> None:
+        self.kb = kb
+        self.bank = bank
+        self.service = service
+
+    # -- events to replies -------------------------------------------------------
+    def replies(self, step: Step) -> list[Reply]:
+        """What the channel should see after a step: reveals, the next question, the final standings."""
+        game = step.game
+        if game is None:
+            return []
+        out = []
+        for event in step.events:
+            if event.kind == "question":
+                out.append(question_reply(game))
+            elif event.kind == "reveal":
+                source = self.bank.by_id.get(game.questions[event.number - 1].id)
+                explanation = source.explanation if source else ""
+                learn = source.learn if source else 0
+                out.append(reveal_reply(self.kb, game, event.number - 1, explanation, learn))
+            elif event.kind == "finished":
+                out.append(standings_reply(game, final=True))
+        return out
+
+    # -- commands ------------------------------------------------------------------
+    def command(
+        self, action: str, argument: str, user: Player, where: Where, *, moderator: bool = False
+    ) -> list[Reply]:
+        """The replies to one /quiz command."""
+        if action == "start":
+            try:
+                settings = settings_from(argument)
+            except OptionError as error:
+                return [private("That game can't start", f"{error}\n{QUIZ_HELP}")]
+            step = self.service.start(where.workspace, where.channel, user, settings)
+            if step.refused:
+                return [private(step.refused, self._where_it_stands(step.game))]
+            return self.replies(step)
+        if action in ("stop", "skip"):
+            step = getattr(self.service, action)(where.channel, user, moderator=moderator)
+            if step.refused:
+                return [*self.replies(step), private(step.refused)]
+            return self.replies(step)
+        if action == "score":
+            game = self.service.current(where.channel)
+            return [standings_reply(game, final=False)] if game else [private("No game is running here.")]
+        if action == "leaderboard":
+            try:
+                period = read_options(argument, ("period",)).get("period", "all")
+            except OptionError as error:
+                return [private("Which leaderboard?", str(error))]
+            return [leaderboard_reply(self.service.leaderboard(channel=where.channel, period=period), period)]
+        if action == "join":
+            team = argument.strip().split()[0].capitalize() if argument.strip() else ""
+            if not team:
+                return [private("Which team?", "Try /quiz join Red or /quiz join Blue.")]
+            step = self.service.join(where.channel, user, team[:40])
+            if step.refused or step.game is None or not step.game.settings.teams:
+                return [private(step.refused or "This game isn't a team game.")]
+            return [private(f"You're in team {step.game.teams.get(user.id, team)}.")]
+        if action == "practice":
+            return [self._practice_question(user, where)]
+        return [private("Quiz commands", QUIZ_HELP)]
+
+    def _where_it_stands(self, game: Game | None) -> str:
+        if game is None:
+            return ""
+        return f"Question {game.index + 1} of {len(game.questions)} is up; /quiz score shows the standings."
+
+    # -- answers ---------------------------------------------------------------------
+    def click(self, value: str, user: Player, where: Where) -> list[Reply]:
+        """An answer button: acknowledged privately when refused, the channel sees what follows."""
+        parsed = read_answer_value(value)
+        if parsed is None:
+            return [private("That button no longer works.")]
+        game_id, number, choice = parsed
+        running = self.service.current(where.channel)
+        if running is None or running.id != game_id:
+            return [private("That game is over.")]
+        step = self.service.answer(where.channel, user, number, choice)
+        return self._after_answer(step)
+
+    def typed(self, text: str, user: Player, where: Where) -> list[Reply]:
+        """A chat message during a typed-mode game; chatter that names no code is ignored."""
+        step = self.service.answer_text(where.channel, user, text)
+        return self._after_answer(step)
+
+    def _after_answer(self, step: Step) -> list[Reply]:
+        out = self.replies(step)
+        outcome = step.outcome
+        if step.refused:
+            out.append(private(step.refused))
+        elif outcome is not None and outcome.status == "accepted":
+            out.insert(0, private("Answer recorded." if not outcome.correct else f"Right! +{outcome.points} points."))
+        elif outcome is not None and OUTCOME_TEXT.get(outcome.status):
+            out.insert(0, private(OUTCOME_TEXT[outcome.status]))
+        return out
+
+    def tick(self, channel: str) -> list[Reply]:
+        """Close the channel's question if its time is up (a scheduler or the next interaction calls this)."""
+        return self.replies(self.service.tick(channel))
+
+    # -- practice ----------------------------------------------------------------------
+    def _practice_question(self, user: Player, where: Where, last: str = "") -> Reply:
+        boxes = self.service.store.boxes(where.workspace, user.id)
+        seed = random.randrange(1 << 30)
+        drill = Practice(self.bank.pool(), random.Random(seed), boxes=boxes)
+        question = drill.next_question()
+        if question.id == last:
+            question = drill.next_question()
+        return self._practice_reply(question, seed)
+
+    def _practice_reply(self, question: Question, seed: int) -> Reply:
+        source = self.bank.by_id[question.id]
+        return Reply(
+            title="Practice",
+            text=question.prompt,
+            actions=tuple(
+                Action(
+                    PRACTICE_ACTION,
+                    f"{chr(65 + i)}. {choice}",
+                    f"{VERSION}:{question.id}|{seed}|{source.choices.index(choice)}",
+                )
+                for i, choice in enumerate(question.choices)
+            ),
+            colour="blue",
+            footer="Only you see this drill; the codes you miss come back sooner.",
+            private=True,
+        )
+
+    def practice_click(self, value: str, user: Player, where: Where) -> list[Reply]:
+        """A practice answer: right or wrong, the explanation, the box it moves to, and the next question."""
+        version, _, rest = value.partition(":")
+        parts = rest.split("|")
+        if version != VERSION or len(parts) != 3 or parts[0] not in self.bank.by_id or not parts[2].isdigit():
+            return [private("That button no longer works.")]
+        question = self.bank.by_id[parts[0]]
+        correct = int(parts[2]) == question.answer
+        boxes = self.service.store.boxes(where.workspace, user.id)
+        drill = Practice(self.bank.pool(), random.Random(), boxes=boxes)
+        box = drill.record(question, correct)
+        self.service.store.save_box(where.workspace, user.id, question.id, box)
+        verdict = "Right!" if correct else f"Not quite: {question.correct}."
+        feedback = private(verdict, f"{question.explanation}\n(Box {box} of 5.)")
+        return [feedback, self._practice_question(user, where, last=question.id)]
+
+
+__all__ = ["ANSWER_ACTION", "PRACTICE_ACTION", "QuizChat", "Where"]

@@ -1,0 +1,102 @@
+"""What the channel sees of a quiz: questions with buttons, reveals, standings, leaderboards."""
+
+from __future__ import annotations
+
+from bot.quiz.game import Game, Standing
+from bot.reply import Action, Field, Reply, colour_of
+from bot.storage.quiz_store import LeaderRow
+from knowledge import Knowledge
+
+ANSWER_ACTION = "statusbot.quiz.answer"
+CARD_ACTION = "statusbot.card"
+VERSION = "v1"
+
+
+def answer_value(game: Game, number: int, choice: int) -> str:
+    """Button value: ``v1:<game id>:<question index>:<choice index>`` (the right answer never travels)."""
+    return f"{VERSION}:{game.id}:{number}:{choice}"
+
+
+def read_answer_value(value: str) -> tuple[str, int, int] | None:
+    """(game id, question index, choice index) from a button value, or None when it isn't one of ours."""
+    parts = value.split(":")
+    if len(parts) != 4 or parts[0] != VERSION or not parts[2].isdigit() or not parts[3].isdigit():
+        return None
+    return parts[1], int(parts[2]), int(parts[3])
+
+
+def question_reply(game: Game) -> Reply:
+    """The current question, with a button per choice (or a hint to type the code)."""
+    question = game.questions[game.index]
+    typed = game.settings.mode == "typed"
+    actions = (
+        ()
+        if typed
+        else tuple(
+            Action(ANSWER_ACTION, f"{chr(65 + i)}. {choice}", answer_value(game, game.index, i))
+            for i, choice in enumerate(question.choices)
+        )
+    )
+    text = question.prompt
+    if typed:
+        text += "\n" + "\n".join(f"{chr(65 + i)}. {choice}" for i, choice in enumerate(question.choices))
+    how = "type the code or its name" if typed else "pick an answer"
+    return Reply(
+        title=f"Question {game.index + 1} of {len(game.questions)}",
+        text=text,
+        actions=actions,
+        colour="blue",
+        footer=f"{game.settings.seconds} s to {how} · one answer each",
+    )
+
+
+def reveal_reply(kb: Knowledge, game: Game, number: int, explanation: str, learn: int) -> Reply:
+    """The right answer, why, and who got it first (names only, never mentions)."""
+    question = game.questions[number]
+    answers = game.history[number] if number < len(game.history) else []
+    first = next((a.player.name for a in answers if a.first), "")
+    right = [a.player.name for a in answers if a.correct]
+    who = f"First: {first}. " if first else "Nobody got it this time. "
+    if len(right) > 1:
+        who += f"Also right: {', '.join(n for n in right if n != first)}."
+    actions = (Action(CARD_ACTION, "Learn more", f"{VERSION}:{learn}"),) if learn else ()
+    return Reply(
+        title=f"Answer: {question.correct}",
+        text=explanation,
+        fields=(Field("Who", who.strip()),),
+        actions=actions,
+        colour=colour_of(learn) if learn else "green",
+    )
+
+
+def _line(rank: int, standing: Standing) -> str:
+    team = f" [{standing.team}]" if standing.team else ""
+    return f"{rank}. {standing.player.name}{team}: {standing.points} pts ({standing.correct}/{standing.answered} right)"
+
+
+def standings_reply(game: Game, *, final: bool) -> Reply:
+    """The standings, with the fastest player and the longest streak at the end."""
+    ranking = game.ranking()
+    lines = [_line(i, s) for i, s in enumerate(ranking, start=1)] or ["Nobody has answered yet."]
+    fields = [Field("Standings", "\n".join(lines[:20]))]
+    teams = game.team_scores()
+    if teams:
+        fields.append(Field("Teams", "\n".join(f"{team}: {points} pts" for team, points, _ in teams)))
+    if final:
+        fastest, streak = game.fastest(), game.longest_streak()
+        if fastest is not None and fastest.fastest is not None:
+            fields.append(Field("Fastest", f"{fastest.player.name} ({fastest.fastest:.1f} s)"))
+        if streak is not None:
+            fields.append(Field("Longest streak", f"{streak.player.name} ({streak.best_streak} in a row)"))
+    winner = game.winner()
+    title = "Game over" if final else f"Scores after question {min(game.index + 1, len(game.questions))}"
+    if final and winner is not None:
+        title += f": {winner.player.name} wins"
+    return Reply(title=title, text=f"Ended: {game.end_reason}." if final else "", fields=tuple(fields), colour="green")
+
+
+def leaderboard_reply(rows: list[LeaderRow], period: str) -> Reply:
+    """The channel's leaderboard for a period."""
+    label = {"week": "this week", "month": "this month", "all": "all time"}[period]
+    lines = [f"{i}. {r.name}: {r.points} pts · {r.games} games · {r.wins} wins" for i, r in enumerate(rows, start=1)]
+    return Reply(title=f"Leaderboard, {label}", text="\n".join(lines) or "No finished games yet.", colour="green")

@@ -1,0 +1,60 @@
+"""The quiz in the console through its real entry point, with real 5-second timers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def chat(tmp_path, *lines: str) -> str:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "STATUSBOT_DB": str(tmp_path / "quiz.sqlite3")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    return result.stdout
+
+
+def test_two_players_take_turns_and_the_game_plays_out(tmp_path):
+    out = chat(
+        tmp_path, "/quiz start questions:2 seconds:5", "/as Ana", "a", "/as Ben", "b", "/as Ana", "/quiz leaderboard"
+    )
+    assert "Question 1 of 2" in out and "Question 2 of 2" in out
+    assert out.count("Answer: ") == 2
+    assert "Game over" in out and "Standings" in out
+    assert "Ana" in out and "Ben" in out
+
+
+def test_bad_options_and_permissions_change_nothing(tmp_path):
+    out = chat(
+        tmp_path,
+        "/quiz start questions:99",
+        "/quiz start seconds:3",
+        "/quiz start level:insane",
+        "/as Host",
+        "/quiz start questions:1 seconds:5",
+        "/as Eve",
+        "/quiz stop",
+        "/quiz start",
+        "/as Host",
+        "/quiz stop",
+    )
+    assert "questions must be a whole number from 1 to 50" in out
+    assert "seconds must be a whole number from 5 to 120" in out
+    assert "level must be one of easy, medium, hard, mixed" in out
+    assert "Only the player who started the game or a moderator can do that" in out
+    assert "A game is already running in this channel" in out
+    assert "Ended: stopped" in out
+
+
+def test_typed_mode_in_the_console(tmp_path):
+    out = chat(tmp_path, "/quiz start questions:1 seconds:5 mode:typed", "just thinking out loud", "401 403 404 409")
+    assert "type the code or its name" in out
+    assert "Answer recorded." in out  # the message naming several codes used up the answer and scored nothing
+    assert "Game over" in out
