@@ -160,12 +160,18 @@ class Analyser:
     @lru_cache(maxsize=8192)  # noqa: B019 - one analyser lives for the whole process
     def correct(self, token: str) -> tuple[str, float]:
         """The vocabulary word a misspelt token most likely means, and how sure (1.0 when known)."""
-        if token in self.vocabulary or len(token) < 4 or not token.isalpha() or self.stem(token) in self.stems:
+        if token in self.vocabulary or len(token) < 5 or not token.isalpha() or self.stem(token) in self.stems:
             return token, 1.0
         from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
 
-        cutoff = 80 if len(token) < 7 else 75
-        found = process.extractOne(token, self._vocab_list, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if len(token) <= 6:
+            # short words: one slip only (a wrong, missing, extra or swapped letter), so "emial" is email
+            # but "chars" is not charset
+            near = process.extractOne(token, self._vocab_list, scorer=OSA.distance, score_cutoff=1)
+            found = (near[0], 85.0, near[2]) if near is not None else None
+        else:
+            found = process.extractOne(token, self._vocab_list, scorer=fuzz.ratio, score_cutoff=75)
         if found is None or found[0][0] != token[0]:
             return token, 1.0
         # a near miss is only weak evidence: names and identifiers look like typos too

@@ -200,8 +200,10 @@ class ScenarioEngine:
         threshold = ABSTAIN_BELOW if self.analyser.on_domain(self.analyser.read(question)) else OFF_DOMAIN_ABSTAIN_BELOW
         if not ranked or max(item.evidence for item in ranked) < threshold:
             return Answer(kind="scenario", query=question, message=_abstain_message(numbers))
+        first = confidence(ranked, 0)
         matches = tuple(
-            Match(item.status, confidence(ranked, i), reason=item.reason) for i, item in enumerate(ranked[:MAX_MATCHES])
+            Match(item.status, confidence(ranked, i, first), reason=item.reason)
+            for i, item in enumerate(ranked[:MAX_MATCHES])
         )
         return Answer(
             kind="scenario",

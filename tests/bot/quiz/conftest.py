@@ -27,12 +27,16 @@ def postgres_available() -> str:
 
 
 PG_MISSING = postgres_available()
+# CI sets this: there the PostgreSQL tests must run, not skip
+PG_REQUIRED = os.environ.get("STATUSBOT_REQUIRE_PG") == "1"
 
 
 @pytest.fixture
 def pg_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema, dropped afterwards."""
     if PG_MISSING:
+        if PG_REQUIRED:
+            pytest.fail(f"STATUSBOT_REQUIRE_PG is set but {PG_MISSING}")
         pytest.skip(PG_MISSING)
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL)
