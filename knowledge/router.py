@@ -5,12 +5,21 @@ from __future__ import annotations
 from knowledge.answer import Answer
 from knowledge.index import Knowledge
 from knowledge.lookup import code_answer, direct_lookup, invalid
-from knowledge.text import MAX_QUESTION_CHARS, clean, has_meaning
+from knowledge.text import MAX_QUESTION_CHARS, clean, has_meaning, words
 
 ACCEPTS = (
     "Ask about a status code by number (409), family (4xx), name (conflict), header (Retry-After) "
     'or comparison (401 vs 403), or describe your situation ("duplicate email on signup").'
 )
+
+
+ON_TOPIC = 0.75  # an off-topic cue this mild (e.g. "npm") still lets a named code be looked up
+
+
+def _followed_by_name(kb: Knowledge, text: str, code: int) -> bool:
+    """True when the text names the code with its phrase ("407 Proxy Authentication Required")."""
+    lowered = " ".join(words(text))
+    return any(f"{code} {' '.join(words(name))}" in lowered for s in kb.meanings(code) for name in (s.phrase, *s.aliases))
 
 
 def route(kb: Knowledge, question: str) -> Answer:
@@ -31,14 +40,16 @@ def route(kb: Knowledge, question: str) -> Answer:
     scenarios = engine(kb)
     reading = scenarios.analyser.read(text)
     mentioned = {n for n in scenarios.analyser.code_numbers(reading.tokens) if kb.primary(n) is not None}
-    on_topic = len(mentioned) == 1 and scenarios.analyser.offtopic_factor(reading) == 1.0
+    on_topic = len(mentioned) == 1 and scenarios.analyser.offtopic_factor(reading) >= ON_TOPIC
     if on_topic and scenarios.analyser.asks_meaning(reading):
         # "FastAPI returns 422 for my request, what does that mean?" asks about the code itself
         return code_answer(kb, text, mentioned.pop())
     answer = scenarios.answer(text)
-    if not answer.matches and on_topic:
-        # "How to handle 429 in retrofit": no situation we know, one code, nothing off-topic → that code
-        return code_answer(kb, text, mentioned.pop())
+    named = {n for n in scenarios.analyser.code_mentions(reading.tokens) if kb.primary(n) is not None}
+    named |= {n for n in mentioned if _followed_by_name(kb, text, n)}
+    if not answer.matches and on_topic and len(named) == 1:
+        # "How to handle a 429 error in retrofit": no situation we know, one code named, nothing off-topic
+        return code_answer(kb, text, named.pop())
     if not answer.matches and len(reading.tokens) <= 1:
         # one unknown word is not a question we can answer or abstain on meaningfully
         return invalid(text, f"I don't know {text!r} as a status code, name or header. {ACCEPTS}")

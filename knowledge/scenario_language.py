@@ -29,6 +29,7 @@ class Language(NamedTuple):
     howto_keep: float
     explain: tuple[tuple[str, ...], ...]
     units: frozenset[str]
+    code_context: frozenset[str]
     headers: tuple[tuple[str, tuple[int, ...]], ...]
 
 
@@ -59,6 +60,7 @@ def read_language(raw: object, file: str) -> Language:
     howto.done()
     explain = tuple(tuple(words(cue)) for cue in top.texts("explain", required=True))
     units = frozenset(words(top.text("units")))
+    code_context = frozenset(words(top.text("code_context")))
     header_table = top._get("headers", True)
     if not isinstance(header_table, dict):
         raise top.fail("headers", "must be a table of header = [codes]")
@@ -79,6 +81,7 @@ def read_language(raw: object, file: str) -> Language:
         howto_keep=howto_keep,
         explain=explain,
         units=units,
+        code_context=code_context,
         headers=tuple(headers),
     )
 
@@ -225,6 +228,18 @@ class Analyser:
             name = (found.group("hyphenated") or found.group("colon") or found.group("called")).replace(" ", "-")
             codes.update(self._header_codes.get(name, ()))
         return codes
+
+    def code_mentions(self, tokens: list[str]) -> list[int]:
+        """Numbers that clearly name a status code: next to words like "returns", "status" or "error"."""
+        context = self.language.code_context
+        found = []
+        for i, token in enumerate(tokens):
+            if len(token) == 3 and token.isdigit():
+                before = tokens[i - 1] if i else ""
+                after = tokens[i + 1] if i + 1 < len(tokens) else ""
+                if len(tokens) <= 2 or before in context or after in context:
+                    found.append(int(token))
+        return found
 
     def read(self, text: str) -> Reading:
         """The text's words, read once for the cue checks below."""
