@@ -25,7 +25,7 @@ from knowledge import knowledge, situations
 
 
 def main() -> None:
-    games, players, questions = (int(a) for a in (sys.argv[1:] + ["1000", "20", "3"])[:3])
+    games, players, questions = (int(a) for a in [*sys.argv[1:], "1000", "20", "3"][:3])
     folder = Path(tempfile.mkdtemp(prefix="statusbot-load-"))
     engine = make_engine(f"sqlite:///{folder / 'load.sqlite3'}")
     migrate(engine)

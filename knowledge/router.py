@@ -19,7 +19,8 @@ ON_TOPIC = 0.75  # an off-topic cue this mild (e.g. "npm") still lets a named co
 def _followed_by_name(kb: Knowledge, text: str, code: int) -> bool:
     """True when the text names the code with its phrase ("407 Proxy Authentication Required")."""
     lowered = " ".join(words(text))
-    return any(f"{code} {' '.join(words(name))}" in lowered for s in kb.meanings(code) for name in (s.phrase, *s.aliases))
+    names = [name for status in kb.meanings(code) for name in (status.phrase, *status.aliases)]
+    return any(f"{code} {' '.join(words(name))}" in lowered for name in names)
 
 
 def route(kb: Knowledge, question: str) -> Answer:

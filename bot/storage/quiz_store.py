@@ -16,12 +16,42 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.quiz.game import Clock, Game, Player, Settings
 from bot.quiz.question import Question
 from bot.storage import schema as t
+
+# Statements on the answer path are built once: constructing them costs more than running them.
+_RUNNING = select(t.channel_games.c.game_id).where(t.channel_games.c.channel == bindparam("b_channel"))
+_GAME = select(t.games).where(t.games.c.id == bindparam("b_id"))
+_GAME_LOCKED = _GAME.with_for_update()
+_INSERT_ANSWER = insert(t.answers)
+_CLAIM_FIRST = (
+    update(t.questions)
+    .where(
+        t.questions.c.game_id == bindparam("b_game"),
+        t.questions.c.number == bindparam("b_number"),
+        t.questions.c.first_correct.is_(None),
+    )
+    .values(first_correct=bindparam("b_player"))
+)
+_SET_DEADLINE = (
+    update(t.questions)
+    .where(t.questions.c.game_id == bindparam("b_game"), t.questions.c.number == bindparam("b_number"))
+    .values(deadline=bindparam("b_deadline"))
+)
+_SAVE_GAME = (
+    update(t.games)
+    .where(t.games.c.id == bindparam("b_game"))
+    .values(
+        current=bindparam("b_current"),
+        asked_at=bindparam("b_asked_at"),
+        deadline=bindparam("b_deadline"),
+        version=bindparam("b_version"),
+    )
+)
 
 
 class LeaderRow(NamedTuple):
@@ -93,14 +123,12 @@ class QuizStore:
 
     def running_id(self, c: Connection, channel: str) -> str | None:
         """The id of the game running in a channel."""
-        return c.execute(select(t.channel_games.c.game_id).where(t.channel_games.c.channel == channel)).scalar()
+        return c.execute(_RUNNING, {"b_channel": channel}).scalar()
 
     def load(self, c: Connection, game_id: str, *, lock: bool = True) -> tuple[Game, dict[str, Any]] | None:
         """The game, locked for this transaction, from the cache when its version is current."""
-        query = select(t.games).where(t.games.c.id == game_id)
-        if lock and c.dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = c.execute(query).mappings().first()
+        query = _GAME_LOCKED if lock and c.dialect.name == "postgresql" else _GAME
+        row = c.execute(query, {"b_id": game_id}).mappings().first()
         if row is None:
             return None
         cached = self._cache.get(game_id)
@@ -201,12 +229,20 @@ class QuizStore:
                     ],
                 )
         elif game.phase == "asking" and game.index != row["current"]:
+            c.execute(_SET_DEADLINE, {"b_game": game.id, "b_number": game.index, "b_deadline": game.deadline})
+        if finished and row["status"] != "finished":
+            c.execute(update(t.games).where(t.games.c.id == game.id).values(**values))
+        else:
             c.execute(
-                update(t.questions)
-                .where(t.questions.c.game_id == game.id, t.questions.c.number == game.index)
-                .values(deadline=game.deadline)
+                _SAVE_GAME,
+                {
+                    "b_game": game.id,
+                    "b_current": game.index,
+                    "b_asked_at": game.asked_at,
+                    "b_deadline": game.deadline,
+                    "b_version": version,
+                },
             )
-        c.execute(update(t.games).where(t.games.c.id == game.id).values(**values))
         self._cache[game.id] = (version, game)
 
     def record_answer(
