@@ -77,7 +77,12 @@ QUIZ = CommandSpec(
         Action("stop", ("end", "quit"), "end the game (the player who started it or a moderator)"),
         Action("skip", ("next",), "reveal the answer now (the player who started it or a moderator)"),
         Action("score", ("scores", "standings"), "the current game's standings"),
-        Action("leaderboard", ("top", "board", "ranking"), "the channel's best players", "[period:week|month|all]"),
+        Action(
+            "leaderboard",
+            ("top", "board", "ranking"),
+            "the best players of this channel, or of the whole server",
+            "[period:week|month|all] [scope:channel|server]",
+        ),
         Action("join", ("team",), "join a team in a team game", "<team>"),
         Action("practice", ("drill", "train"), "a private drill on the codes you miss most"),
         Action("help", ("?", "usage"), "how to play"),

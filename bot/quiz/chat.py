@@ -87,6 +87,10 @@ class QuizChat:
                 settings = settings_from(argument)
             except OptionError as error:
                 return [private("That game can't start", f"{error}\n{QUIZ_HELP}")]
+            packs = sorted({q.id.split(":")[1] for q in self.bank.questions if q.kind == "pack"})
+            if settings.pack and settings.pack not in packs:
+                known = ", ".join(packs) or "none yet"
+                return [private(f"There is no question pack named {settings.pack!r}", f"Packs: {known}.")]
             step = self.service.start(where.workspace, where.channel, user, settings)
             if step.refused:
                 return [private(step.refused, self._where_it_stands(step.game))]
@@ -101,10 +105,15 @@ class QuizChat:
             return [standings_reply(game, final=False)] if game else [private("No game is running here.")]
         if action == "leaderboard":
             try:
-                period = read_options(argument, ("period",)).get("period", "all")
+                options = read_options(argument, ("period", "scope"))
             except OptionError as error:
                 return [private("Which leaderboard?", str(error))]
-            return [leaderboard_reply(self.service.leaderboard(channel=where.channel, period=period), period)]
+            period = options.get("period", "all")
+            if options.get("scope", "channel") == "channel":
+                rows = self.service.leaderboard(channel=where.channel, period=period)
+            else:
+                rows = self.service.leaderboard(workspace=where.workspace, period=period)
+            return [leaderboard_reply(rows, period)]
         if action == "join":
             team = argument.strip().split()[0].capitalize() if argument.strip() else ""
             if not team:

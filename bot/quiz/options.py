@@ -13,6 +13,7 @@ CHOICES = {
     "mode": ("buttons", "typed"),
     "teams": ("on", "off"),
     "period": ("week", "month", "all"),
+    "scope": ("channel", "server", "workspace", "guild"),
 }
 NUMBERS = {"questions": QUESTIONS_RANGE, "seconds": SECONDS_RANGE}
 ALIASES = {"q": "questions", "n": "questions", "s": "seconds", "time": "seconds", "timer": "seconds", "team": "teams"}
