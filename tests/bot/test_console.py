@@ -11,8 +11,9 @@ import pytest
 from knowledge import knowledge
 
 
-def chat(*lines: str) -> str:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
+def chat(*lines: str, **env_extra: str) -> str:
+    """Pipe lines into `python -m bot` (the `statusbot` console) and return what it printed."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", **env_extra}
     result = subprocess.run(
         [sys.executable, "-m", "bot"],
         input="\n".join(lines) + "\n",

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from tests.bot.test_console import chat as console_chat
 
 
 def chat(tmp_path, *lines: str) -> str:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "STATUSBOT_DB": str(tmp_path / "quiz.sqlite3")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    return result.stdout
+    return console_chat(*lines, STATUSBOT_DB=str(tmp_path / "quiz.sqlite3"))
 
 
 def test_two_players_take_turns_and_the_game_plays_out(tmp_path):
