@@ -43,6 +43,7 @@ class Reply(NamedTuple):
     actions: tuple[Action, ...] = ()
     footer: str = ""
     private: bool = False
+    key: str = ""  # replies with the same key edit one message in place (a quiz question and its countdown)
 
 
 def colour_of(code: int) -> str:

@@ -186,6 +186,7 @@ class Analyser:
 
     def terms(self, text: str, *, correct: bool = True) -> tuple[list[tuple[str, float]], list[int]]:
         """Weighted-confidence terms (stems and ordered bigrams) and the numbers the text mentions."""
+        text = _HTTP_VERSION.sub(lambda m: f" http{m.group(1)}{m.group(2) or ''} ", text.lower())
         tokens = self.rewrite(words(text))
         numbers = self.code_numbers(tokens)
         out: list[tuple[str, float]] = []
@@ -274,6 +275,10 @@ class Reading(NamedTuple):
 
     tokens: list[str]
     joined: str
+
+
+# "HTTP/1.0", "http/2": a protocol version is one word, not the word http and two numbers
+_HTTP_VERSION = re.compile(r"\bhttps?/(\d)(?:\.(\d))?")
 
 
 def language_file() -> Path:

@@ -160,6 +160,14 @@ class QuizChat:
             out.insert(0, private(OUTCOME_TEXT[outcome.status]))
         return out
 
+    def countdown(self, channel: str) -> list[Reply]:
+        """The running question with its time left, to edit its message in place (not a new message)."""
+        step = self.service.tick(channel)
+        game = step.game
+        if step.events or game is None or game.phase != "asking":
+            return self.replies(step)
+        return [question_reply(game, remaining=game.deadline - self.service.clock())]
+
     def tick(self, channel: str) -> list[Reply]:
         """Close the channel's question if its time is up (a scheduler or the next interaction calls this)."""
         return self.replies(self.service.tick(channel))

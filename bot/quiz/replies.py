@@ -25,7 +25,12 @@ def read_answer_value(value: str) -> tuple[str, int, int] | None:
     return parts[1], int(parts[2]), int(parts[3])
 
 
-def question_reply(game: Game) -> Reply:
+def message_key(game: Game, number: int) -> str:
+    """The key of a question's message: its countdown and its reveal edit that one message in place."""
+    return f"quiz:{game.id}:{number}"
+
+
+def question_reply(game: Game, remaining: float | None = None) -> Reply:
     """The current question, with a button per choice (or a hint to type the code)."""
     question = game.questions[game.index]
     typed = game.settings.mode == "typed"
@@ -41,12 +46,15 @@ def question_reply(game: Game) -> Reply:
     if typed:
         text += "\n" + "\n".join(f"{chr(65 + i)}. {choice}" for i, choice in enumerate(question.choices))
     how = "type the code or its name" if typed else "pick an answer"
+    seconds = game.settings.seconds if remaining is None else max(0, round(remaining))
+    left = f"{seconds} s to {how}" if remaining is None else f"{seconds} s left to {how}"
     return Reply(
         title=f"Question {game.index + 1} of {len(game.questions)}",
         text=text,
         actions=actions,
         colour="blue",
-        footer=f"{game.settings.seconds} s to {how} · one answer each",
+        footer=f"{left} · one answer each",
+        key=message_key(game, game.index),
     )
 
 
@@ -66,6 +74,7 @@ def reveal_reply(kb: Knowledge, game: Game, number: int, explanation: str, learn
         fields=(Field("Who", who.strip()),),
         actions=actions,
         colour=colour_of(learn) if learn else "green",
+        key=message_key(game, number),
     )
 
 

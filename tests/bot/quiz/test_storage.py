@@ -153,3 +153,20 @@ def test_migration_upgrades_a_populated_database_from_the_first_revision(tmp_pat
     assert quiz.leaderboard(channel="C")[0].points == 120
     quiz.store.save_box("W", "u1", "q1", 3)
     assert quiz.store.boxes("W", "u1") == {"q1": 3}
+
+
+def test_the_countdown_and_the_reveal_edit_the_question_message(engine):
+    from bot.quiz.chat import QuizChat, Where
+
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    chat = QuizChat(KB, BANK, quiz)
+    where = Where("W1", "C7")
+    [question] = chat.command("start", "questions:2 seconds:20", ANA, where)
+    clock.advance(12)
+    [countdown] = chat.countdown("C7")
+    assert countdown.key == question.key and "8 s left" in countdown.footer
+    clock.advance(9)
+    reveal, following = chat.countdown("C7")
+    assert reveal.key == question.key and reveal.title.startswith("Answer: ")
+    assert following.key != question.key and following.title == "Question 2 of 2"
