@@ -160,6 +160,20 @@ class QuizChat:
             out.insert(0, private(OUTCOME_TEXT[outcome.status]))
         return out
 
+    def after_restart(self, *, close: bool = False) -> dict[str, list[Reply]]:
+        """Per channel, what to post after a restart: the game going on where it was, or a notice that it ended."""
+        posts: dict[str, list[Reply]] = {}
+        for channel, step in self.service.resume(close=close):
+            if step.game is None:
+                continue
+            if close:
+                notice = Reply(title="The quiz bot restarted", text="This game has ended; its scores are kept.")
+                posts[channel] = [notice, *self.replies(step)]
+            else:
+                resumed = self.replies(step) or [question_reply(step.game)]
+                posts[channel] = [Reply(title="The quiz is back", text="The game goes on where it was."), *resumed]
+        return posts
+
     def countdown(self, channel: str) -> list[Reply]:
         """The running question with its time left, to edit its message in place (not a new message)."""
         step = self.service.tick(channel)

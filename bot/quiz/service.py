@@ -141,14 +141,14 @@ class QuizService:
         """Channels whose question deadline has passed (for a scheduler, or any process at start)."""
         return self.store.due(self.clock())
 
-    def resume(self, *, close: bool = False) -> list[Step]:
+    def resume(self, *, close: bool = False) -> list[tuple[str, Step]]:
         """After a restart: bring every running game up to date, or close them all keeping their scores."""
         steps = []
         for channel in self.store.running():
             if close:
-                steps.append(self._act(channel, lambda game, c: game.finish("restarted")))
+                steps.append((channel, self._act(channel, lambda game, c: game.finish("the bot restarted"))))
             else:
-                steps.append(self.tick(channel))
+                steps.append((channel, self.tick(channel)))
         return steps
 
     def leaderboard(

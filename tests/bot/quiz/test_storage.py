@@ -59,6 +59,10 @@ def test_a_restart_rebuilds_the_game_from_the_database(engine):
     before = {pid: (s.points, s.streak) for pid, s in first_process.current("C2").standings.items()}
     del first_process  # the process dies; the engine's database stays
     restarted = service(engine, clock)
+    from bot.quiz.chat import QuizChat
+
+    posts = QuizChat(KB, BANK, restarted).after_restart()
+    assert posts["C2"][0].title == "The quiz is back" and posts["C2"][1].title == "Question 2 of 3"
     resumed = restarted.current("C2")
     assert resumed is not None and resumed.index == 1
     assert {pid: (s.points, s.streak) for pid, s in resumed.standings.items()} == before
@@ -71,8 +75,11 @@ def test_restart_can_close_running_games_keeping_scores(engine):
     quiz = service(engine, clock)
     game = quiz.start("W1", "C3", ANA, Settings(questions=3)).game
     quiz.answer("C3", BEN, 0, (game.current.answer + 1) % 4)  # Ben played and scored zero
-    steps = service(engine, clock).resume(close=True)
-    assert steps and steps[0].game.phase == "finished"
+    from bot.quiz.chat import QuizChat
+
+    posts = QuizChat(KB, BANK, service(engine, clock)).after_restart(close=True)
+    assert posts["C3"][0].title == "The quiz bot restarted"
+    assert posts["C3"][-1].title.startswith("Game over")
     board = quiz.leaderboard(channel="C3")
     assert {row.name for row in board} == {"Ben"} and board[0].games == 1
 
