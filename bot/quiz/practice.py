@@ -16,6 +16,7 @@ BOXES = 5
 RETRY_AFTER = 3  # a missed question comes back after this many others
 BOX_WEIGHTS = {1: 16, 2: 8, 3: 4, 4: 2, 5: 1}
 UNSEEN_WEIGHT = 6
+MISSED_FIRST = 0.5
 
 
 @dataclass
@@ -38,6 +39,10 @@ class Practice:
                 del self.due[position]
                 return self._ask(by_id[qid])
         fresh = [q for q in self.pool if q.id not in self.recent[-5:]] or self.pool
+        missed = [q for q in fresh if self.boxes.get(q.id) == 1]
+        if missed and self.rng.random() < MISSED_FIRST:
+            # stateless across clicks: box 1 itself brings a missed question back within a few draws
+            return self._ask(self.rng.choice(missed))
         weights = [BOX_WEIGHTS.get(self.boxes[q.id], 1) if q.id in self.boxes else UNSEEN_WEIGHT for q in fresh]
         return self._ask(self.rng.choices(fresh, weights=weights, k=1)[0])
 

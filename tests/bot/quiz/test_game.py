@@ -171,3 +171,15 @@ def test_practice_brings_back_a_missed_question_and_lets_mastered_ones_recede(ba
     assert practice.boxes[mastered.id] == 5
     later = [practice.next_question().id for _ in range(60)]
     assert later.count(mastered.id) <= 3
+
+
+def test_practice_stored_boxes_alone_bring_a_missed_question_back(bank):
+    # each click builds a new drill from the stored boxes, as the platforms do
+    pool = bank.pool(level="medium")
+    missed = pool[0]
+    boxes = {missed.id: 1}
+    comebacks = 0
+    for seed in range(40):
+        drawn = [Practice(pool, random.Random(seed), boxes=dict(boxes)).next_question().id for _ in range(1)]
+        comebacks += missed.id in drawn
+    assert comebacks >= 12  # about half the draws while it sits in box 1
