@@ -28,6 +28,7 @@ PASTE_STARTERS = {"/status check", "/status review", "status check", "check"}
 def _interactive_lines() -> Iterator[str]:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory, InMemoryHistory
+    from prompt_toolkit.patch_stdout import patch_stdout
 
     from knowledge.cache import cache_dir
 
@@ -42,7 +43,9 @@ def _interactive_lines() -> Iterator[str]:
     session: PromptSession[str] = PromptSession(history=history)
     while True:
         try:
-            yield session.prompt("> ")
+            # replies printed by the quiz timer thread appear above the prompt, not inside the line being typed
+            with patch_stdout(raw=True):
+                yield session.prompt("> ")
         except KeyboardInterrupt:
             continue
         except EOFError:
@@ -63,6 +66,19 @@ class Console:
         self.conversation = Conversation()
         self.buttons: tuple[Action, ...] = ()
         self.user: User = CONSOLE_USER
+
+    def start_timer(self) -> None:
+        """In a terminal, close quiz questions when their time is up, even while nobody types."""
+        import threading
+        import time
+
+        def run() -> None:
+            while True:
+                time.sleep(1.0)
+                if self.conversation._quiz is not None:
+                    self.show(self.conversation.tick())
+
+        threading.Thread(target=run, name="quiz-timer", daemon=True).start()
 
     def show(self, replies: list[Reply]) -> None:
         """Print replies and remember the buttons of the last one that had any."""
@@ -142,6 +158,7 @@ def run_console(stdin: TextIO | None = None, out: TextIO | None = None) -> int:
     lines = _interactive_lines() if interactive else _piped_lines(stdin)
     if interactive:
         out.write(BANNER + "\n\n")
+        console.start_timer()
     for line in lines:
         if line.strip().lower() in QUIT:
             break
