@@ -105,9 +105,10 @@ class Knowledge:
         """Distinctive words that single out one meaning on their own ('teapot' → 418)."""
         owners: dict[str, set[Status]] = defaultdict(set)
         for key, statuses in self.names.items():
+            official = [s for s in statuses if s.official]
             for word in key.split():
-                if len(word) >= 5:
-                    owners[word].update(s for s in statuses if s.official)
+                if len(word) >= 5 and official:
+                    owners[word].update(official)
         # a word of an unofficial name makes it ambiguous too ("expired": 419 Page Expired)
         for key, statuses in self.names.items():
             for word in key.split():

@@ -265,9 +265,20 @@ def name_answer(kb: Knowledge, query: str, core: list[str], tokens: list[str]) -
     return None
 
 
-def _name_words(kb: Knowledge, numbers: list[str]) -> set[str]:
-    """The words of the names of the numbers mentioned ("507 insufficient storage vs 413 payload too large")."""
-    return {w for n in numbers for s in kb.meanings(int(n)) for name in (s.phrase, *s.aliases) for w in words(name)}
+def _without_names(kb: Knowledge, tokens: list[str]) -> list[str]:
+    """Tokens without the names that follow their codes ("507 insufficient storage vs 413 payload too large")."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        out.append(tokens[i])
+        if tokens[i].isdigit():
+            names = [words(n) for s in kb.meanings(int(tokens[i])) for n in (s.phrase, *s.aliases)]
+            for name in sorted(names, key=len, reverse=True):
+                if name and tokens[i + 1 : i + 1 + len(name)] == name:
+                    i += len(name)
+                    break
+        i += 1
+    return out
 
 
 def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
@@ -290,7 +301,7 @@ def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
         names = {w for s in kb.meanings(int(numbers[0])) for n in (s.phrase, *s.aliases) for w in words(n)}
         if rest and set(rest.split()) <= names | {"im"}:
             return code_answer(kb, query, int(numbers[0]))
-    if len(numbers) >= 2 and all(t in COMPARE_WORDS or t.isdigit() or t in _name_words(kb, numbers) for t in tokens):
+    if len(numbers) >= 2 and all(t in COMPARE_WORDS or t.isdigit() for t in _without_names(kb, tokens)):
         distinct = list(dict.fromkeys(int(n) for n in numbers))
         if len(distinct) >= 2:
             return compare_answer(kb, query, distinct)

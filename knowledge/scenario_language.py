@@ -248,9 +248,9 @@ class Analyser:
         return Reading(tokens, f" {' '.join(tokens)} ")
 
     def on_domain(self, reading: Reading) -> bool:
-        """True when the text uses at least one word of the HTTP/API domain."""
+        """True when the text uses at least one word of the HTTP/API domain, or names a status code."""
         domain = self.language.domain
-        return any(token in domain for token in reading.tokens)
+        return any(token in domain for token in reading.tokens) or bool(self.code_numbers(reading.tokens))
 
     def offtopic_factor(self, reading: Reading) -> float:
         """The share of the score to keep given the off-topic cues in the text (1.0: none)."""
