@@ -228,6 +228,8 @@ def _acceptable(kb: Knowledge, ranked: list[Scored], claimed: int) -> bool:
     best = ranked[0]
     for item in ranked[1:3]:
         if item.status.code == claimed:
+            if item.evidence >= best.evidence:
+                return True  # the claimed code has the most direct evidence; only the tie-break preferred another
             close = item.evidence >= 0.75 * best.evidence
             return close and kb.rule_between(claimed, best.status.code) is not None
     return False

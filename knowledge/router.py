@@ -13,6 +13,7 @@ ACCEPTS = (
 )
 
 
+WEAK = 0.8  # a scenario answer this unsure yields to a code the question names in full
 ON_TOPIC = 0.75  # an off-topic cue this mild (e.g. "npm") still lets a named code be looked up
 
 
@@ -46,11 +47,15 @@ def route(kb: Knowledge, question: str) -> Answer:
         # "FastAPI returns 422 for my request, what does that mean?" asks about the code itself
         return code_answer(kb, text, mentioned.pop())
     answer = scenarios.answer(text)
-    named = {n for n in scenarios.analyser.code_mentions(reading.tokens) if kb.primary(n) is not None}
-    named |= {n for n in mentioned if _followed_by_name(kb, text, n)}
+    titled = {n for n in mentioned if _followed_by_name(kb, text, n)}
+    named = titled | {n for n in scenarios.analyser.code_mentions(reading.tokens) if kb.primary(n) is not None}
     if not answer.matches and on_topic and len(named) == 1:
         # "How to handle a 429 error in retrofit": no situation we know, one code named, nothing off-topic
         return code_answer(kb, text, named.pop())
+    doubtful = "?" in text or scenarios.analyser.doubts(reading)
+    if on_topic and len(titled) == 1 and answer.matches and answer.matches[0].confidence < WEAK and not doubtful:
+        # "haproxy 504 Gateway Timeout": the code named in full says more than the few words left around it
+        return code_answer(kb, text, titled.pop())
     if not answer.matches and len(reading.tokens) <= 1:
         # one unknown word is not a question we can answer or abstain on meaningfully
         return invalid(text, f"I don't know {text!r} as a status code, name or header. {ACCEPTS}")

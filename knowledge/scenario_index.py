@@ -21,7 +21,7 @@ from knowledge.text import words
 BIGRAM_WEIGHT = 0.6
 NB_SMOOTHING = 0.1
 # a code's name describes its situation only roughly ("Request Timeout" is not any request timing out)
-NAME_FACTOR = 0.8
+NAME_FACTOR = 0.6
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]

@@ -30,6 +30,7 @@ class Language(NamedTuple):
     explain: tuple[tuple[str, ...], ...]
     units: frozenset[str]
     code_context: frozenset[str]
+    doubt: frozenset[str]
     headers: tuple[tuple[str, tuple[int, ...]], ...]
 
 
@@ -61,6 +62,7 @@ def read_language(raw: object, file: str) -> Language:
     explain = tuple(tuple(words(cue)) for cue in top.texts("explain", required=True))
     units = frozenset(words(top.text("units")))
     code_context = frozenset(words(top.text("code_context")))
+    doubt = frozenset(words(top.text("doubt")))
     header_table = top._get("headers", True)
     if not isinstance(header_table, dict):
         raise top.fail("headers", "must be a table of header = [codes]")
@@ -82,6 +84,7 @@ def read_language(raw: object, file: str) -> Language:
         explain=explain,
         units=units,
         code_context=code_context,
+        doubt=doubt,
         headers=tuple(headers),
     )
 
@@ -241,6 +244,10 @@ class Analyser:
                 if len(tokens) <= 2 or before in context or after in context:
                     found.append(int(token))
         return found
+
+    def doubts(self, reading: Reading) -> bool:
+        """True when the words question something ("..., correct", "should it be ...")."""
+        return any(token in self.language.doubt for token in reading.tokens)
 
     def read(self, text: str) -> Reading:
         """The text's words, read once for the cue checks below."""
