@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from knowledge.answer import Answer, Match
 from knowledge.index import Knowledge
@@ -225,19 +226,30 @@ def header_answer(kb: Knowledge, query: str, core: list[str], tokens: list[str])
     )
 
 
+_FUZZY: dict[str, Any] = {}
+
+
+def _fuzzy_tools() -> dict[str, Any]:
+    """rapidfuzz's functions, imported on first use (a number lookup never needs them)."""
+    if not _FUZZY:
+        from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
+
+        _FUZZY.update(extract=process.extract, extract_one=process.extractOne, ratio=fuzz.ratio, osa=OSA.distance)
+    return _FUZZY
+
+
 def _fuzzy_names(kb: Knowledge, key: str) -> list[tuple[str, float]]:
     """Names close to ``key``: a ratio for phrases, one slip (typo or swap) for single words."""
-    from rapidfuzz import fuzz, process
-    from rapidfuzz.distance import OSA
-
+    tools = _fuzzy_tools()
     if len(key) >= 5:
-        found = process.extract(
-            key, kb.names_near_length(len(key)), scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=3
+        found = tools["extract"](
+            key, kb.names_near_length(len(key)), scorer=tools["ratio"], score_cutoff=NAME_CUTOFF, limit=3
         )
         if found:
             return [(name, score) for name, score, _ in found]
     if len(key) >= 3 and " " not in key:
-        best = process.extractOne(key, kb.names_near_length(len(key)), scorer=OSA.distance, score_cutoff=1)
+        best = tools["extract_one"](key, kb.names_near_length(len(key)), scorer=tools["osa"], score_cutoff=1)
         if best is not None and " " not in best[0]:
             return [(best[0], 80.0)]
     return []
