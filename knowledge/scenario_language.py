@@ -31,6 +31,7 @@ class Language(NamedTuple):
     units: frozenset[str]
     code_context: frozenset[str]
     doubt: frozenset[str]
+    current: frozenset[str]
     headers: tuple[tuple[str, tuple[int, ...]], ...]
 
 
@@ -63,6 +64,7 @@ def read_language(raw: object, file: str) -> Language:
     units = frozenset(words(top.text("units")))
     code_context = frozenset(words(top.text("code_context")))
     doubt = frozenset(words(top.text("doubt")))
+    current = frozenset(words(top.text("current")))
     header_table = top._get("headers", True)
     if not isinstance(header_table, dict):
         raise top.fail("headers", "must be a table of header = [codes]")
@@ -85,6 +87,7 @@ def read_language(raw: object, file: str) -> Language:
         units=units,
         code_context=code_context,
         doubt=doubt,
+        current=current,
         headers=tuple(headers),
     )
 
@@ -244,6 +247,15 @@ class Analyser:
                 if len(tokens) <= 2 or before in context or after in context:
                     found.append(int(token))
         return found
+
+    def reported(self, tokens: list[str]) -> set[int]:
+        """Codes the text reports as what a system does now ("currently returns 404")."""
+        current = self.language.current
+        return {
+            int(token)
+            for i, token in enumerate(tokens)
+            if len(token) == 3 and token.isdigit() and i and tokens[i - 1] in current
+        }
 
     def doubts(self, reading: Reading) -> bool:
         """True when the words question something ("..., correct", "should it be ...")."""

@@ -35,6 +35,7 @@ OFF_DOMAIN_ABSTAIN_BELOW = 0.55
 NB_SHARE = 0.15
 NB_CODES = 4
 HEADER_LIFT = 0.1
+REPORTED_DISCOUNT = 0.9  # the code a question says a system returns now is usually the one in doubt
 NB_TEMPERATURE = 0.1
 NB_WINDOW = 0.1
 STRONG_SCORE = 0.45
@@ -139,7 +140,9 @@ class ScenarioEngine:
             scores[order].tolist(), index.row_status[top][order].tolist(), top[order].tolist(), strict=True
         ):
             best.setdefault(status_index, []).append((score, index.row_reason[row]))
-        keep = self.analyser.offtopic_factor(self.analyser.read(question))
+        reading = self.analyser.read(question)
+        keep = self.analyser.offtopic_factor(reading)
+        reported = self.analyser.reported(reading.tokens)
         lifted = self.analyser.named_headers(question)
         self._admit_header_codes(lifted, best, f_scores)
         unigrams = [(index.term_ids[t], w) for t, w in query.items() if "_" not in t and t in index.term_ids]
@@ -158,10 +161,16 @@ class ScenarioEngine:
                 score=(1 - NB_SHARE) * item.evidence
                 + NB_SHARE * pooled.get(self._position[item.status.code], 0.0) * keep
             )
-            if item.evidence >= leader - NB_WINDOW and item.status.official
+            if item.evidence >= leader - NB_WINDOW and item.status.official and item.status.code not in reported
             else item._replace(score=(1 - NB_SHARE) * item.evidence)
             for item in results
         ]
+        if reported:
+            # a code the question says a system returns now is the one in doubt: no tie-break in its favour
+            results = [
+                item._replace(score=item.score * REPORTED_DISCOUNT) if item.status.code in reported else item
+                for item in results
+            ]
         results.sort(key=lambda item: (-item.score, -item.status.rank))
         return results, numbers
 
