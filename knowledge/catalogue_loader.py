@@ -138,7 +138,7 @@ def _statuses(raw: Mapping[str, Any]) -> list[Status]:
 def _constants(raw: Any) -> tuple[Constants, ...]:
     file = _display(DATA_DIR / "constants.toml")
     top = Fields(raw, file, "top level")
-    codes = top._get("codes", True)
+    codes = top.value("codes")
     if not isinstance(codes, Mapping):
         raise top.fail("codes", "must be a table of [codes.NNN] tables")
     result = []
@@ -147,8 +147,7 @@ def _constants(raw: Any) -> tuple[Constants, ...]:
             raise CatalogueError(f"{file}: codes.{key}: the key must be a status number")
         entry = Fields(table, file, f"codes.{key}")
         names = tuple((fw, entry.text(fw, max_len=120)) for fw in FRAMEWORKS if fw in table)
-        for fw in FRAMEWORKS:
-            entry._seen.add(fw)
+        entry.accept(*FRAMEWORKS)
         unverified = entry.texts("unverified")
         for fw in unverified:
             if fw not in FRAMEWORKS:
@@ -162,10 +161,10 @@ def _constants(raw: Any) -> tuple[Constants, ...]:
 def _families(raw: Any) -> tuple[tuple[Family, ...], str]:
     file = _display(DATA_DIR / "families.toml")
     top = Fields(raw, file, "top level")
-    overview = Fields(top._get("overview", True), file, "overview")
+    overview = top.table("overview")
     text = overview.text("text")
     overview.done()
-    table = top._get("families", True)
+    table = top.value("families")
     families = []
     for label in FAMILY_NAMES:
         if not isinstance(table, Mapping) or label not in table:
@@ -222,7 +221,7 @@ def _mistakes(raw: Any) -> tuple[tuple[Mistake, ...], tuple[str, str]]:
             )
         )
         entry.done()
-    best = Fields(top._get("best_practice", True), top._file, "best_practice")
+    best = top.table("best_practice")
     best_practice = (best.text("title", max_len=120), best.text("text", max_len=800))
     best.done()
     top.done()
@@ -232,7 +231,7 @@ def _mistakes(raw: Any) -> tuple[tuple[Mistake, ...], tuple[str, str]]:
 def _guide(raw: Any) -> tuple[GuideStep, ...]:
     file = _display(DATA_DIR / "guide.toml")
     top = Fields(raw, file, "top level")
-    steps_table = top._get("steps", True)
+    steps_table = top.value("steps")
     if not isinstance(steps_table, Mapping) or "start" not in steps_table:
         raise top.fail("steps", "must hold the steps, starting with [steps.start]")
     steps = []

@@ -33,6 +33,18 @@ class Fields:
             return None
         return self._table[name]
 
+    def value(self, name: str, *, required: bool = True) -> Any:
+        """The raw value of a field (None when optional and absent), for shapes the helpers below don't cover."""
+        return self._get(name, required)
+
+    def table(self, name: str) -> Fields:
+        """A required sub-table, read with its own ``Fields``."""
+        return Fields(self._get(name, True), self._file, name if self.entry == "top level" else f"{self.entry}.{name}")
+
+    def accept(self, *names: str) -> None:
+        """Mark optional fields as known without reading them here."""
+        self._seen.update(names)
+
     def text(self, name: str, *, required: bool = True, max_len: int = 4000) -> str:
         """A string; required strings must not be blank."""
         value = self._get(name, required)

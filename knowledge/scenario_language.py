@@ -40,8 +40,7 @@ def read_language(raw: object, file: str) -> Language:
     top = Fields(raw, file, "top level")
     stopwords = frozenset(words(top.text("stopwords", max_len=20000)))
     rewrites = []
-    top._seen.add("rewrites")
-    pairs = raw.get("rewrites", []) if isinstance(raw, dict) else []
+    pairs = top.value("rewrites", required=False) or []
     for index, pair in enumerate(pairs):
         if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) and p.strip() for p in pair)):
             raise CatalogueError(f"{file}: rewrites[{index}]: must be a pair of non-empty strings [from, to]")
@@ -49,13 +48,13 @@ def read_language(raw: object, file: str) -> Language:
     rewrites.sort(key=lambda item: -len(item[0]))
     synonyms = tuple(tuple(words(group)) for group in top.texts("synonyms"))
     domain = frozenset(words(top.text("domain", max_len=20000)))
-    section = Fields(top._get("offtopic", True), file, "offtopic")
+    section = top.table("offtopic")
     cues = []
     for cue in section.tables("cues"):
         cues.append((tuple(words(cue.text("words", max_len=80))), _keep(cue)))
         cue.done()
     section.done()
-    howto = Fields(top._get("howto", True), file, "howto")
+    howto = top.table("howto")
     howto_cues = tuple(tuple(words(cue)) for cue in howto.texts("cues", required=True))
     status_words = frozenset(words(howto.text("status_words")))
     howto_keep = _keep(howto)
@@ -65,7 +64,7 @@ def read_language(raw: object, file: str) -> Language:
     code_context = frozenset(words(top.text("code_context")))
     doubt = frozenset(words(top.text("doubt")))
     current = frozenset(words(top.text("current")))
-    header_table = top._get("headers", True)
+    header_table = top.value("headers")
     if not isinstance(header_table, dict):
         raise top.fail("headers", "must be a table of header = [codes]")
     headers = []

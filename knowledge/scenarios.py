@@ -38,6 +38,10 @@ HEADER_LIFT = 0.1
 REPORTED_DISCOUNT = 0.9  # the code a question says a system returns now is usually the one in doubt
 NB_TEMPERATURE = 0.1
 NB_WINDOW = 0.1
+ABSTAIN_HINT = (
+    'I answer questions about HTTP status codes: describe what happened ("user already exists", '
+    '"token expired") or ask about a code (409), a family (4xx) or a comparison (401 vs 403).'
+)
 STRONG_SCORE = 0.45
 CLEAR_LEAD = 0.25
 
@@ -208,7 +212,7 @@ class ScenarioEngine:
         ranked, numbers = self.rank(question)
         threshold = ABSTAIN_BELOW if self.analyser.on_domain(self.analyser.read(question)) else OFF_DOMAIN_ABSTAIN_BELOW
         if not ranked or max(item.evidence for item in ranked) < threshold:
-            return Answer(kind="scenario", query=question, message=_abstain_message(numbers))
+            return Answer(kind="scenario", query=question, message=ABSTAIN_HINT)
         first = confidence(ranked, 0)
         matches = tuple(
             Match(item.status, confidence(ranked, i, first), reason=item.reason)
@@ -261,14 +265,6 @@ def confidence(ranked: list[Scored], position: int, first: float = 1.0) -> float
     lead = max(0.0, evidence - rival)
     separation = 0.35 + 0.45 * min(1.0, lead / CLEAR_LEAD) + 0.2 * min(1.0, max(0.0, lead - CLEAR_LEAD) / 0.15)
     return round(min(strength, separation), 3)
-
-
-def _abstain_message(numbers: list[int]) -> str:
-    hint = (
-        'I answer questions about HTTP status codes: describe what happened ("user already exists", '
-        '"token expired") or ask about a code (409), a family (4xx) or a comparison (401 vs 403).'
-    )
-    return hint
 
 
 _engines: dict[int, ScenarioEngine] = {}
