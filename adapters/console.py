@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from bot.conversation import CONSOLE, CONSOLE_USER, Conversation, User
+from bot.quiz.game import Game
 from bot.render.terminal import write_reply
 from bot.reply import Action, Reply
 
@@ -103,10 +104,9 @@ class Console:
             self.show(self.conversation.on_action(button.id, button.value, self.user))
             return
         if not text.startswith("/") and self._typed_game():
-            replies = self.conversation.on_message(text, self.user)
-            if replies:
-                self.show(replies)
-                return
+            # during a typed-mode game a plain line is an answer; chatter that names no code gets nothing
+            self.show(self.conversation.on_message(text, self.user))
+            return
         if text.lower() in PASTE_STARTERS:
             block = []
             for pasted in more:
@@ -118,7 +118,7 @@ class Console:
 
     def _button(self, text: str) -> Action | None:
         """The button a typed number (1, 2, …) or, for quiz choices, letter (a, b, …) presses."""
-        if text.isdigit():
+        if text.isascii() and text.isdigit() and len(text) < 4:
             number = int(text)
         elif len(text) == 1 and text.isalpha() and any(b.label[:2] == f"{text.upper()}." for b in self.buttons):
             number = ord(text.upper()) - 64
@@ -126,21 +126,35 @@ class Console:
             return None
         return self.buttons[number - 1] if 1 <= number <= len(self.buttons) else None
 
-    def _typed_game(self) -> bool:
+    def _game(self) -> Game | None:
         quiz = self.conversation._quiz
         if quiz is None:
-            return False
-        game = quiz.service.current(CONSOLE.channel)
+            return None
+        try:
+            return quiz.service.current(CONSOLE.channel)
+        except Exception:  # a locked or unreachable database must not end the chat
+            return None
+
+    def _typed_game(self) -> bool:
+        game = self._game()
         return game is not None and game.settings.mode == "typed"
+
+    def resume(self) -> None:
+        """After a restart, a game left running in the console's database goes on where it was."""
+        if not quiz_database_exists():
+            return
+        try:
+            self.show(self.conversation.quiz.after_restart().get(CONSOLE.channel, []))
+        except Exception:  # the chat works without the quiz
+            return
 
     def finish_game(self, *, limit: float = 300.0) -> None:
         """At the end of piped input, let a running game play out its timers (bounded)."""
         import time
 
-        quiz = self.conversation._quiz
         waited = 0.0
-        while quiz is not None and waited < limit:
-            game = quiz.service.current(CONSOLE.channel)
+        while waited < limit:
+            game = self._game()
             if game is None:
                 return
             pause = max(0.05, min(game.deadline - time.time() + 0.05, limit - waited))
@@ -159,6 +173,7 @@ def run_console(stdin: TextIO | None = None, out: TextIO | None = None) -> int:
     if interactive:
         out.write(BANNER + "\n\n")
         console.start_timer()
+    console.resume()
     for line in lines:
         if line.strip().lower() in QUIT:
             break
@@ -167,3 +182,12 @@ def run_console(stdin: TextIO | None = None, out: TextIO | None = None) -> int:
     if not interactive:
         console.finish_game()
     return 0
+
+
+def quiz_database_exists() -> bool:
+    """True when a quiz database is configured or already on disk (the console never creates one unasked)."""
+    if os.environ.get("DATABASE_URL"):
+        return True
+    from bot.storage.database import database_url
+
+    return os.path.exists(database_url().removeprefix("sqlite:///"))

@@ -51,7 +51,7 @@ def default_quiz(kb: Knowledge) -> QuizChat:
     engine = make_engine()
     migrate(engine)
     bank = Bank(kb, situations(), load_packs())
-    return QuizChat(kb, bank, QuizService(QuizStore(engine), bank, kb))
+    return QuizChat(kb, bank, QuizService(QuizStore(engine, questions=bank.by_id.get), bank, kb))
 
 
 class Conversation:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 import zlib
 from collections.abc import Iterable
+from typing import Any
 
 from bot.quiz.question import Question
 from knowledge import Knowledge, Mistake, Situation, Status
 
 CHOICES = 4
+TYPED_KINDS = ("situation", "meaning", "mistake", "dilemma")
 CLOSING = (
     "A user tries to update another user's profile. They are logged in, but they don't have permission. "
     "What should the API return?"
@@ -254,9 +256,12 @@ class Bank:
         return questions
 
     # -- drawing ----------------------------------------------------------------
-    def pool(self, *, level: str = "mixed", topic: str = "all", pack: str = "") -> list[Question]:
-        """The questions a game with these settings draws from."""
+    def pool(self, *, level: str = "mixed", topic: str = "all", pack: str = "", typed: bool = False) -> list[Question]:
+        """The questions a game with these settings draws from (typed mode: those answered by a code)."""
         chosen = [q for q in self.questions if (q.kind == "pack") == bool(pack)]
+        if typed:
+            # the answer must be a code the player can type, and the prompt must not give it away
+            chosen = [q for q in chosen if q.codes and q.kind in TYPED_KINDS and str(q.codes[q.answer]) not in q.prompt]
         if pack:
             chosen = [q for q in chosen if q.id.startswith(f"pack:{pack}:")]
         if level != "mixed":
@@ -265,7 +270,7 @@ class Bank:
             chosen = [q for q in chosen if q.topic == topic]
         return chosen
 
-    def draw(self, count: int, rng: random.Random, **settings: str) -> list[Question]:
+    def draw(self, count: int, rng: random.Random, **settings: Any) -> list[Question]:
         """``count`` different questions with shuffled choices (fewer if the pool is smaller)."""
         pool = self.pool(**settings)
         picked = rng.sample(pool, min(count, len(pool)))

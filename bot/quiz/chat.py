@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+import threading
 from typing import NamedTuple
 
 from bot.quiz.bank import Bank
-from bot.quiz.game import Game, Player
+from bot.quiz.game import TEAM_NAMES, Game, Player
 from bot.quiz.options import OptionError, read_options, settings_from
 from bot.quiz.practice import Practice
 from bot.quiz.question import Question
@@ -57,6 +58,8 @@ class QuizChat:
         self.kb = kb
         self.bank = bank
         self.service = service
+        # one action at a time in this process: a game object is rendered after its transaction commits
+        self.lock = threading.RLock()
 
     # -- events to replies -------------------------------------------------------
     def replies(self, step: Step) -> list[Reply]:
@@ -67,7 +70,7 @@ class QuizChat:
         out = []
         for event in step.events:
             if event.kind == "question":
-                out.append(question_reply(game))
+                out.append(question_reply(game, number=event.number - 1))
             elif event.kind == "reveal":
                 source = self.bank.by_id.get(game.questions[event.number - 1].id)
                 explanation = source.explanation if source else ""
@@ -93,7 +96,7 @@ class QuizChat:
                 return [private(f"There is no question pack named {settings.pack!r}", f"Packs: {known}.")]
             step = self.service.start(where.workspace, where.channel, user, settings)
             if step.refused:
-                return [private(step.refused, self._where_it_stands(step.game))]
+                return [*self.replies(step), private(step.refused, self._where_it_stands(step.game))]
             return self.replies(step)
         if action in ("stop", "skip"):
             step = getattr(self.service, action)(where.channel, user, moderator=moderator)
@@ -101,8 +104,14 @@ class QuizChat:
                 return [*self.replies(step), private(step.refused)]
             return self.replies(step)
         if action == "score":
-            game = self.service.current(where.channel)
-            return [standings_reply(game, final=False)] if game else [private("No game is running here.")]
+            step = self.service.tick(where.channel)
+            if step.game is None or step.game.phase == "finished":
+                return (
+                    [*self.replies(step), private("No game is running here.")]
+                    if step.events
+                    else [private("No game is running here.")]
+                )
+            return [*self.replies(step), standings_reply(step.game, final=False)]
         if action == "leaderboard":
             try:
                 options = read_options(argument, ("period", "scope"))
@@ -116,12 +125,12 @@ class QuizChat:
             return [leaderboard_reply(rows, period)]
         if action == "join":
             team = argument.strip().split()[0].capitalize() if argument.strip() else ""
-            if not team:
-                return [private("Which team?", "Try /quiz join Red or /quiz join Blue.")]
-            step = self.service.join(where.channel, user, team[:40])
+            if team not in TEAM_NAMES:
+                return [private("Which team?", f"Try /quiz join {' or /quiz join '.join(TEAM_NAMES)}.")]
+            step = self.service.join(where.channel, user, team)
             if step.refused or step.game is None or not step.game.settings.teams:
-                return [private(step.refused or "This game isn't a team game.")]
-            return [private(f"You're in team {step.game.teams.get(user.id, team)}.")]
+                return [*self.replies(step), private(step.refused or "This game isn't a team game.")]
+            return [*self.replies(step), private(f"You're in team {step.game.teams.get(user.id, team)}.")]
         if action == "practice":
             return [self._practice_question(user, where)]
         return [private("Quiz commands", QUIZ_HELP)]
@@ -138,16 +147,17 @@ class QuizChat:
         if parsed is None:
             return [private("That button no longer works.")]
         game_id, number, choice = parsed
-        running = self.service.current(where.channel)
-        if running is None or running.id != game_id:
-            return [private("That game is over.")]
-        step = self.service.answer(where.channel, user, number, choice)
-        return self._after_answer(step)
+        with self.lock:
+            step = self.service.answer(where.channel, user, number, choice, game_id=game_id)
+            return self._after_answer(step)
 
     def typed(self, text: str, user: Player, where: Where) -> list[Reply]:
-        """A chat message during a typed-mode game; chatter that names no code is ignored."""
-        step = self.service.answer_text(where.channel, user, text)
-        return self._after_answer(step)
+        """A chat message during a typed-mode game; chatter that names no code, or no such game, gets nothing."""
+        with self.lock:
+            step = self.service.answer_text(where.channel, user, text)
+            if step.game is None or (step.outcome is not None and step.outcome.status == "ignored"):
+                return self.replies(step)
+            return self._after_answer(step)
 
     def _after_answer(self, step: Step) -> list[Reply]:
         out = self.replies(step)
@@ -176,15 +186,18 @@ class QuizChat:
 
     def countdown(self, channel: str) -> list[Reply]:
         """The running question with its time left, to edit its message in place (not a new message)."""
-        step = self.service.tick(channel)
-        game = step.game
-        if step.events or game is None or game.phase != "asking":
-            return self.replies(step)
-        return [question_reply(game, remaining=game.deadline - self.service.clock())]
+        with self.lock:
+            step = self.service.tick(channel)
+            game = step.game
+            if step.events or game is None or game.phase != "asking":
+                return self.replies(step)
+            return [question_reply(game, remaining=game.deadline - self.service.clock())]
 
     def tick(self, channel: str) -> list[Reply]:
         """Close the channel's question if its time is up (a scheduler or the next interaction calls this)."""
-        return self.replies(self.service.tick(channel))
+        with self.lock:
+            step = self.service.tick(channel)
+            return self.replies(step) if step.events else []
 
     # -- practice ----------------------------------------------------------------------
     def _practice_question(self, user: Player, where: Where, last: str = "") -> Reply:

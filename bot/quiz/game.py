@@ -99,7 +99,9 @@ class Game:
     answers: dict[str, Answer] = field(default_factory=dict)
     standings: dict[str, Standing] = field(default_factory=dict)
     teams: dict[str, str] = field(default_factory=dict)
+    joined: set[str] = field(default_factory=set)  # chose a team themselves (auto-assigned players did not)
     history: list[list[Answer]] = field(default_factory=list)
+    asked: dict[int, float] = field(default_factory=dict)  # question index → when it was asked
     end_reason: str = ""
 
     # -- flow -------------------------------------------------------------------
@@ -125,6 +127,7 @@ class Game:
         self.phase = "asking"
         self.answers = {}
         self.asked_at = at
+        self.asked[index] = at
         self.deadline = at + self.settings.seconds
 
     def tick(self) -> list[Event]:
@@ -132,7 +135,7 @@ class Game:
         if self.phase != "asking":
             return []
         # playing: answered an earlier question of this game, or joined a team
-        playing = {a.player.id for answers in self.history for a in answers} | set(self.teams)
+        playing = {a.player.id for answers in self.history for a in answers} | self.joined
         everyone = bool(playing) and playing <= set(self.answers)
         if self.clock() >= self.deadline or everyone:
             return self._reveal("time" if not everyone else "everyone answered")
@@ -180,8 +183,9 @@ class Game:
 
     # -- answers ----------------------------------------------------------------
     def join(self, player: Player, team: str) -> str:
-        """Put a player in a team (team mode), returning the team they are in."""
+        """Put a player in a team of their choice (team mode), returning the team they are in."""
         self.teams[player.id] = team
+        self.joined.add(player.id)
         self._standing(player).team = team
         return team
 
@@ -219,11 +223,13 @@ class Game:
             return Outcome("late")
         if player.id in self.answers:
             return Outcome("duplicate")
+        if not -1 <= choice < len(question.choices):
+            return Outcome("ignored")  # a forged button value names no choice
         correct = choice == question.answer
         first = correct and not any(a.correct for a in self.answers.values())
         standing = self._standing(player)
         standing.answered += 1
-        elapsed = now - self.asked_at
+        elapsed = max(0.0, now - self.asked_at)  # another process's clock may run a little behind
         standing.total_time += elapsed
         if correct:
             standing.correct += 1
@@ -255,9 +261,9 @@ class Game:
         return sorted(((team, int(p), t) for team, (p, t) in totals.items()), key=lambda x: (-x[1], x[2]))
 
     def winner(self) -> Standing | None:
-        """The top player, if anyone played."""
+        """The top player, if anyone scored."""
         ranking = self.ranking()
-        return ranking[0] if ranking else None
+        return ranking[0] if ranking and ranking[0].points > 0 else None
 
     def fastest(self) -> Standing | None:
         """The player with the fastest correct answer."""

@@ -32,12 +32,12 @@ def read_options(text: str, allowed: tuple[str, ...]) -> dict[str, str]:
         raise OptionError(f"I don't understand {rest[:40]!r}. Options look like questions:5 or level:easy.")
     for key, value in _PAIR.findall(text):
         key = ALIASES.get(key.lower(), key.lower())
-        value = value.lower()
+        value = value if key == "pack" else value.lower()
         if key not in allowed:
             raise OptionError(f"Unknown option {key!r}; I know {', '.join(allowed)}.")
         if key in NUMBERS:
             low, high = NUMBERS[key]
-            if not value.isdigit() or not low <= int(value) <= high:
+            if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
                 raise OptionError(f"{key} must be a whole number from {low} to {high}.")
         elif key in CHOICES and value not in CHOICES[key]:
             raise OptionError(f"{key} must be one of {', '.join(CHOICES[key])}.")

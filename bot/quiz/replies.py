@@ -20,7 +20,7 @@ def answer_value(game: Game, number: int, choice: int) -> str:
 def read_answer_value(value: str) -> tuple[str, int, int] | None:
     """(game id, question index, choice index) from a button value, or None when it isn't one of ours."""
     parts = value.split(":")
-    if len(parts) != 4 or parts[0] != VERSION or not parts[2].isdigit() or not parts[3].isdigit():
+    if len(parts) != 4 or parts[0] != VERSION or not all(p.isascii() and p.isdigit() and len(p) < 4 for p in parts[2:]):
         return None
     return parts[1], int(parts[2]), int(parts[3])
 
@@ -30,15 +30,16 @@ def message_key(game: Game, number: int) -> str:
     return f"quiz:{game.id}:{number}"
 
 
-def question_reply(game: Game, remaining: float | None = None) -> Reply:
-    """The current question, with a button per choice (or a hint to type the code)."""
-    question = game.questions[game.index]
+def question_reply(game: Game, remaining: float | None = None, *, number: int | None = None) -> Reply:
+    """Question ``number`` (the current one by default), with a button per choice or a hint to type the code."""
+    number = game.index if number is None else number
+    question = game.questions[number]
     typed = game.settings.mode == "typed"
     actions = (
         ()
         if typed
         else tuple(
-            Action(ANSWER_ACTION, f"{chr(65 + i)}. {choice}", answer_value(game, game.index, i))
+            Action(ANSWER_ACTION, f"{chr(65 + i)}. {choice}", answer_value(game, number, i))
             for i, choice in enumerate(question.choices)
         )
     )
@@ -49,12 +50,12 @@ def question_reply(game: Game, remaining: float | None = None) -> Reply:
     seconds = game.settings.seconds if remaining is None else max(0, round(remaining))
     left = f"{seconds} s to {how}" if remaining is None else f"{seconds} s left to {how}"
     return Reply(
-        title=f"Question {game.index + 1} of {len(game.questions)}",
+        title=f"Question {number + 1} of {len(game.questions)}",
         text=text,
         actions=actions,
         colour="blue",
         footer=f"{left} · one answer each",
-        key=message_key(game, game.index),
+        key=message_key(game, number),
     )
 
 

@@ -26,6 +26,10 @@ class Step(NamedTuple):
     refused: str = ""  # why nothing happened, for a private reply
 
 
+def _fingerprint(game: Game) -> tuple[object, ...]:
+    return game.index, game.phase, game.deadline, len(game.answers), len(game.teams), len(game.joined)
+
+
 class QuizService:
     """Starts, advances and ends games; any process can handle any action on the same database."""
 
@@ -38,50 +42,66 @@ class QuizService:
     def start(self, workspace: str, channel: str, starter: Player, settings: Settings) -> Step:
         """A new game in the channel, or a refusal naming the game already running there."""
         game_id = uuid.uuid4().hex[:16]
-        rng = random.Random(game_id)
-        pool_settings = {"level": settings.level, "topic": settings.topic, "pack": settings.pack}
-        questions = self.bank.draw(settings.questions, rng, **pool_settings)
-        if settings.mode == "typed":
-            questions = [q for q in questions if q.codes and q.kind != "family"] or questions
+        questions = self.bank.draw(
+            settings.questions,
+            random.Random(game_id),
+            level=settings.level,
+            topic=settings.topic,
+            pack=settings.pack,
+            typed=settings.mode == "typed",
+        )
         if not questions:
             return Step(None, [], refused="No questions match those settings.")
         game = Game(game_id, channel, starter, settings, questions, self.clock)
         events = game.start()
         if self.store.create(game, workspace) is None:
-            running = self.current(channel)
-            return Step(running, [], refused="A game is already running in this channel.")
+            step = self.tick(channel)
+            return step._replace(refused="A game is already running in this channel.")
         return Step(game, events)
 
     def current(self, channel: str) -> Game | None:
-        """The channel's running game, brought up to date (an expired question is closed first)."""
-        return self._act(channel, lambda game, c: []).game
-
-    def _act(self, channel: str, action: Callable[[Game, Connection], list[Event] | None]) -> Step:
+        """The channel's running game as stored (no question is closed here: use :meth:`tick` for that)."""
         with self.store.transaction() as c:
             game_id = self.store.running_id(c, channel)
-            loaded = self.store.load(c, game_id) if game_id else None
-            if loaded is None:
-                return Step(None, [], refused="No game is running here. Start one with /quiz start.")
-            game, row = loaded
-            events = game.tick()
-            if game.phase == "finished":
-                self.store.save(c, game, row)
-                return Step(game, events, refused="That game has just ended.")
-            done = action(game, c)
-            if done is None:
-                self.store.save(c, game, row) if events else None
-                return Step(game, events, refused="Only the player who started the game or a moderator can do that.")
-            events += done
-            events += game.tick()
-            self.store.save(c, game, row)
-            return Step(game, events)
+            loaded = self.store.load(c, game_id, lock=False) if game_id else None
+            return loaded[0] if loaded else None
 
-    def answer(self, channel: str, player: Player, number: int, choice: int) -> Step:
-        """A button click: ``number`` is the question it belongs to (a stale click is refused)."""
+    def _act(self, channel: str, action: Callable[[Game, Connection], list[Event] | None]) -> Step:
+        game_id = ""
+        try:
+            with self.store.transaction() as c:
+                game_id = self.store.running_id(c, channel) or ""
+                loaded = self.store.load(c, game_id) if game_id else None
+                if loaded is None:
+                    return Step(None, [], refused="No game is running here. Start one with /quiz start.")
+                game, row = loaded
+                before = _fingerprint(game)
+                events = game.tick()
+                if game.phase == "finished":
+                    self.store.save(c, game, row)
+                    return Step(game, events, refused="That game has just ended.")
+                done = action(game, c)
+                if done is None:
+                    if events:
+                        self.store.save(c, game, row)
+                    refusal = "Only the player who started the game or a moderator can do that."
+                    return Step(game, events, refused=refusal)
+                events += done
+                events += game.tick()
+                if events or _fingerprint(game) != before:
+                    self.store.save(c, game, row)
+                return Step(game, events)
+        except Exception:
+            # the transaction rolled back: this process's copy of the game may hold changes it lost
+            self.store.forget(game_id)
+            raise
+
+    def answer(self, channel: str, player: Player, number: int, choice: int, *, game_id: str = "") -> Step:
+        """A button click on question ``number`` (of game ``game_id``); a stale click is refused."""
         outcome: list[Outcome] = []
 
         def act(game: Game, c: Connection) -> list[Event]:
-            if game.index != number or game.phase != "asking":
+            if (game_id and game.id != game_id) or game.index != number or game.phase != "asking":
                 outcome.append(Outcome("closed"))
                 return []
             outcome.append(self._record(c, game, player, game.answer(player, choice), choice))
@@ -92,17 +112,15 @@ class QuizService:
 
     def answer_text(self, channel: str, player: Player, text: str) -> Step:
         """A typed answer in typed mode: "409", "conflict" or both; chatter is ignored."""
+        codes = codes_named(self.kb, text)  # matched before the game is locked
         outcome: list[Outcome] = []
 
         def act(game: Game, c: Connection) -> list[Event]:
-            if game.settings.mode != "typed":
+            question = game.current
+            if game.settings.mode != "typed" or question is None:
                 outcome.append(Outcome("ignored"))
                 return []
-            codes = codes_named(self.kb, text)
-            question = game.current
-            choice = -1
-            if question is not None and len(codes) == 1 and next(iter(codes)) in question.codes:
-                choice = question.codes.index(next(iter(codes)))
+            choice = question.codes.index(next(iter(codes))) if len(codes) == 1 and codes <= set(question.codes) else -1
             outcome.append(self._record(c, game, player, game.answer_codes(player, codes), choice))
             return []
 
@@ -110,17 +128,22 @@ class QuizService:
         return step._replace(outcome=outcome[0] if outcome else None)
 
     def _record(self, c: Connection, game: Game, player: Player, outcome: Outcome, choice: int) -> Outcome:
-        if outcome.status == "accepted":
-            self.store.record_answer(c, game, player, choice, outcome.correct, outcome.first, outcome.points)
+        if outcome.status != "accepted":
+            return outcome
+        claimed = self.store.record_answer(c, game, player, choice, outcome.correct, outcome.first, outcome.points)
+        if outcome.first and not claimed:
+            raise RuntimeError("first-correct already claimed: this process's game was stale")
+        if game.settings.teams:
+            joined = player.id in game.joined
+            self.store.record_team(c, game, player, game.teams[player.id], joined=joined)
         return outcome
 
     def join(self, channel: str, player: Player, team: str) -> Step:
         """Choose a team in a team game."""
 
         def act(game: Game, c: Connection) -> list[Event]:
-            if not game.settings.teams:
-                return []
-            self.store.record_team(c, game, player, game.join(player, team))
+            if game.settings.teams:
+                self.store.record_team(c, game, player, game.join(player, team), joined=True)
             return []
 
         return self._act(channel, act)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
@@ -66,10 +66,17 @@ class LeaderRow(NamedTuple):
 class QuizStore:
     """Reads and writes games; keeps rebuilt games per process while nobody else changed them."""
 
-    def __init__(self, engine: Engine, clock: Clock = time.time) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock = time.time, questions: Callable[[str], Question | None] | None = None
+    ) -> None:
         self.engine = engine
         self.clock = clock
+        self._question = questions or (lambda _: None)  # the bank's full question by id (prompt, explanation…)
         self._cache: dict[str, tuple[int, Game]] = {}
+
+    def forget(self, game_id: str) -> None:
+        """Drop a game from this process's cache (after a rollback, the database is the truth)."""
+        self._cache.pop(game_id, None)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -138,25 +145,20 @@ class QuizStore:
         self._cache[game_id] = (row["version"], game)
         return game, dict(row)
 
+    def _stored_question(self, row: Any) -> Question:
+        """A stored question with the choices in the order shown; the bank supplies its words."""
+        source = self._question(row["question_id"])
+        choices, codes = tuple(json.loads(row["choices"])), tuple(json.loads(row["codes"]))
+        if source is None:
+            return Question(row["question_id"], "stored", "", choices, row["answer"], "", "", "", codes)
+        return source._replace(choices=choices, answer=row["answer"], codes=codes)
+
     def _rebuild(self, c: Connection, row: dict[str, Any]) -> Game:
         settings = Settings(**json.loads(row["settings"]))
         question_rows = c.execute(
             select(t.questions).where(t.questions.c.game_id == row["id"]).order_by(t.questions.c.number)
         ).mappings()
-        questions = [
-            Question(
-                r["question_id"],
-                "stored",
-                "",
-                tuple(json.loads(r["choices"])),
-                r["answer"],
-                "",
-                "",
-                "",
-                tuple(json.loads(r["codes"])),
-            )
-            for r in question_rows
-        ]
+        questions = [self._stored_question(r) for r in question_rows]
         deadlines = dict(
             c.execute(
                 select(t.questions.c.number, t.questions.c.deadline).where(t.questions.c.game_id == row["id"])
@@ -189,6 +191,10 @@ class QuizStore:
                 game.close()
         game.clock = real_clock
         game.index = row["current"]
+        names = {a["player_id"]: a["player_name"] for a in answers}
+        for player_id in game.joined:
+            # a player who chose a team counts as playing even before answering
+            game.join(Player(player_id, names.get(player_id, player_id)), game.teams[player_id])
         if not running:
             game.finish(row["end_reason"])
         return game
@@ -228,8 +234,11 @@ class QuizStore:
                         for s in game.standings.values()
                     ],
                 )
-        elif game.phase == "asking" and game.index != row["current"]:
-            c.execute(_SET_DEADLINE, {"b_game": game.id, "b_number": game.index, "b_deadline": game.deadline})
+        # every question asked since the last save gets its deadline (a skip can ask two in one go)
+        for number, asked_at in game.asked.items():
+            if number > row["current"]:
+                deadline = asked_at + game.settings.seconds
+                c.execute(_SET_DEADLINE, {"b_game": game.id, "b_number": number, "b_deadline": deadline})
         if finished and row["status"] != "finished":
             c.execute(update(t.games).where(t.games.c.id == game.id).values(**values))
         else:
@@ -243,7 +252,10 @@ class QuizStore:
                     "b_version": version,
                 },
             )
-        self._cache[game.id] = (version, game)
+        if finished:
+            self._cache.pop(game.id, None)
+        else:
+            self._cache[game.id] = (version, game)
 
     def record_answer(
         self, c: Connection, game: Game, player: Player, choice: int, correct: bool, first: bool, points: int
@@ -275,10 +287,10 @@ class QuizStore:
         )
         return first
 
-    def record_team(self, c: Connection, game: Game, player: Player, team: str) -> None:
-        """Store (or change) a player's team."""
+    def record_team(self, c: Connection, game: Game, player: Player, team: str, *, joined: bool) -> None:
+        """Store (or change) a player's team, and whether they chose it."""
         c.execute(delete(t.teams).where(t.teams.c.game_id == game.id, t.teams.c.player_id == player.id))
-        c.execute(insert(t.teams).values(game_id=game.id, player_id=player.id, team=team))
+        c.execute(insert(t.teams).values(game_id=game.id, player_id=player.id, team=team, joined=joined))
 
     def due(self, now: float) -> list[str]:
         """Channels whose running game's current question is past its deadline."""

@@ -68,6 +68,7 @@ teams = Table(
     Column("game_id", String(40), primary_key=True),
     Column("player_id", String(100), primary_key=True),
     Column("team", String(40), nullable=False),
+    Column("joined", Boolean, nullable=False, default=False),  # chose it (else put there to balance)
 )
 
 results = Table(

@@ -84,3 +84,10 @@ def test_a_broken_pack_names_file_question_and_field(tmp_path, body, message):
     path.write_text(body, encoding="utf-8")
     with pytest.raises(CatalogueError, match=r"bad\.toml: " + message):
         load_pack(path)
+
+
+def test_typed_mode_never_gives_the_answer_away(bank):
+    typed = bank.pool(typed=True)
+    assert typed
+    for question in typed:
+        assert question.codes and str(question.codes[question.answer]) not in question.prompt

@@ -23,7 +23,8 @@ def test_fifty_simultaneous_correct_answers_from_two_processes(pg_schema):
     engine = make_engine(PG_URL, schema=pg_schema)
     migrate(engine)
     kb = knowledge()
-    quiz = QuizService(QuizStore(engine), Bank(kb, situations()), kb)
+    bank = Bank(kb, situations())
+    quiz = QuizService(QuizStore(engine, questions=bank.by_id.get), bank, kb)
     game = quiz.start("W", "race", Player("host", "Host"), Settings(questions=2, seconds=120)).game
     right = game.current.answer
     start_at = time.time() + 4

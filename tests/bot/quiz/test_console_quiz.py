@@ -46,3 +46,8 @@ def test_typed_mode_in_the_console(tmp_path):
     assert "type the code or its name" in out
     assert "Answer recorded." in out  # the message naming several codes used up the answer and scored nothing
     assert "Game over" in out
+
+
+def test_odd_digits_and_chatter_never_crash_the_console(tmp_path):
+    out = chat(tmp_path, "²", "/quiz start questions:1 seconds:5", "³")
+    assert "Question 1 of 1" in out and "Game over" in out

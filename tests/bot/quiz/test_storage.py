@@ -19,7 +19,7 @@ ANA, BEN = Player("u1", "Ana"), Player("u2", "Ben")
 
 
 def service(engine, clock) -> QuizService:
-    return QuizService(QuizStore(engine, clock), BANK, KB, clock)
+    return QuizService(QuizStore(engine, clock, questions=BANK.by_id.get), BANK, KB, clock)
 
 
 def test_a_whole_game_is_stored_and_ranked(engine):
@@ -29,7 +29,7 @@ def test_a_whole_game_is_stored_and_ranked(engine):
     assert step.game is not None and [e.kind for e in step.events] == ["question"]
     assert quiz.start("W1", "C1", BEN, Settings()).refused.startswith("A game is already running")
     right = step.game.current.answer
-    first = quiz.answer("C1", BEN, 0, (right + 1) % 4)
+    first = quiz.answer("C1", BEN, 0, (right + 1) % len(step.game.current.choices))
     assert first.outcome.status == "accepted" and not first.outcome.correct
     second = quiz.answer("C1", ANA, 0, right)
     assert second.outcome.correct and second.outcome.first
@@ -54,7 +54,7 @@ def test_a_restart_rebuilds_the_game_from_the_database(engine):
     first_process = service(engine, clock)
     game = first_process.start("W1", "C2", ANA, Settings(questions=3, seconds=20)).game
     first_process.answer("C2", ANA, 0, game.current.answer)
-    first_process.answer("C2", BEN, 0, (game.current.answer + 1) % 4)
+    first_process.answer("C2", BEN, 0, (game.current.answer + 1) % len(game.current.choices))
     first_process.skip("C2", ANA)
     before = {pid: (s.points, s.streak) for pid, s in first_process.current("C2").standings.items()}
     del first_process  # the process dies; the engine's database stays
@@ -63,6 +63,7 @@ def test_a_restart_rebuilds_the_game_from_the_database(engine):
 
     posts = QuizChat(KB, BANK, restarted).after_restart()
     assert posts["C2"][0].title == "The quiz is back" and posts["C2"][1].title == "Question 2 of 3"
+    assert posts["C2"][1].text and posts["C2"][1].actions  # the rebuilt question keeps its words
     resumed = restarted.current("C2")
     assert resumed is not None and resumed.index == 1
     assert {pid: (s.points, s.streak) for pid, s in resumed.standings.items()} == before
@@ -74,7 +75,7 @@ def test_restart_can_close_running_games_keeping_scores(engine):
     clock = FakeClock()
     quiz = service(engine, clock)
     game = quiz.start("W1", "C3", ANA, Settings(questions=3)).game
-    quiz.answer("C3", BEN, 0, (game.current.answer + 1) % 4)  # Ben played and scored zero
+    quiz.answer("C3", BEN, 0, (game.current.answer + 1) % len(game.current.choices))  # Ben played and scored zero
     from bot.quiz.chat import QuizChat
 
     posts = QuizChat(KB, BANK, service(engine, clock)).after_restart(close=True)
@@ -155,7 +156,7 @@ def test_migration_upgrades_a_populated_database_from_the_first_revision(tmp_pat
             )
         )
     migrate(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     quiz = service(engine, FakeClock())
     assert quiz.leaderboard(channel="C")[0].points == 120
     quiz.store.save_box("W", "u1", "q1", 3)
@@ -177,3 +178,69 @@ def test_the_countdown_and_the_reveal_edit_the_question_message(engine):
     reveal, following = chat.countdown("C7")
     assert reveal.key == question.key and reveal.title.startswith("Answer: ")
     assert following.key != question.key and following.title == "Question 2 of 2"
+
+
+def test_a_click_after_the_deadline_posts_the_reveal_and_the_next_question(engine):
+    from bot.quiz.chat import QuizChat, Where
+    from bot.quiz.replies import answer_value
+
+    clock = FakeClock()
+    chat = QuizChat(KB, BANK, service(engine, clock))
+    where = Where("W1", "C8")
+    chat.command("start", "questions:3 seconds:10", ANA, where)
+    game = chat.service.current("C8")
+    clock.advance(11)
+    replies = chat.click(answer_value(game, 0, 0), BEN, where)
+    titles = [r.title for r in replies]
+    assert "That question is closed." in titles
+    assert any(t.startswith("Answer: ") for t in titles) and "Question 2 of 3" in titles
+
+
+def test_a_skip_after_the_deadline_stores_both_deadlines(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    quiz.start("W1", "C9", ANA, Settings(questions=4, seconds=10))
+    clock.advance(11)
+    events = quiz.skip("C9", ANA).events  # closes question 1 by time, then skips question 2
+    assert [e.kind for e in events] == ["reveal", "question", "reveal", "question"]
+    fresh = service(engine, clock)
+    game = fresh.current("C9")
+    assert game is not None and game.index == 2 and game.phase == "asking"
+    assert fresh.answer("C9", BEN, 2, game.current.answer).outcome.correct
+
+
+def test_a_forged_button_value_changes_nothing(engine):
+    from bot.quiz.chat import QuizChat, Where
+
+    clock = FakeClock()
+    chat = QuizChat(KB, BANK, service(engine, clock))
+    where = Where("W1", "C10")
+    chat.command("start", "questions:2", ANA, where)
+    game_id = chat.service.current("C10").id
+    for value in (f"v1:{game_id}:0:3000000000", f"v1:{game_id}:0:99", "v1:x:y:z", "v2:" + game_id + ":0:0"):
+        chat.click(value, BEN, where)
+    assert chat.service.current("C10").answers == {}
+    fresh = service(engine, clock).current("C10")
+    assert fresh.answers == {} and fresh.standings == {}
+
+
+def test_team_games_wait_for_everyone_and_keep_teams_across_processes(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    game = quiz.start("W1", "C11", ANA, Settings(questions=3, seconds=20, teams=True)).game
+    right = game.current.answer
+    assert quiz.answer("C11", ANA, 0, right).events == []  # the first answer does not close question 1
+    quiz.answer("C11", BEN, 0, right)
+    live = {pid: s.team for pid, s in quiz.current("C11").standings.items()}
+    rebuilt = service(engine, clock).current("C11")
+    assert {pid: s.team for pid, s in rebuilt.standings.items()} == live and len(set(live.values())) == 2
+
+
+def test_stored_answer_times_are_the_times_answered(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    game = quiz.start("W1", "C12", ANA, Settings(questions=2, seconds=20)).game
+    clock.advance(3)
+    quiz.answer("C12", BEN, 0, game.current.answer)
+    with engine.connect() as c:
+        assert c.execute(select(t.answers.c.at)).scalar() == clock.now
