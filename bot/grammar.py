@@ -89,7 +89,7 @@ QUIZ = CommandSpec(
     ),
 )
 GRAMMAR: tuple[CommandSpec, ...] = (STATUS, QUIZ)
-ARROWS = re.compile(r"\s*(?:→|⟶|⇒|-{1,2}>|={1,2}>|—>)\s*")
+ARROWS = re.compile(r"(?<!\s)\s*(?:→|⟶|⇒|-{1,2}>|={1,2}>|—>)\s*")
 FIRST_WORD = re.compile(r"^(\S+)(?:\s+|$)")
 QUOTES = "\"'“”‘’`"
 
@@ -157,5 +157,11 @@ def parse(text: str, *, implicit: str | None = "status") -> Command:
     first_word = FIRST_WORD.match(body)
     action = _lookup(first_word.group(1), ACTION_NAMES[name]) if first_word else None
     if action is not None and first_word is not None:
-        return Command(name, action, normalise_argument(body[first_word.end() :]), raw)
+        argument = body[first_word.end() :]
+        spec = spec_of(name)
+        takes_text = any(a.name == action and (a.argument or a.examples) for a in spec.actions)
+        # "/status help me pick a code" is a question, not /status help: an action without arguments
+        # is only meant when it stands alone
+        if takes_text or not argument.strip() or spec.default == action:
+            return Command(name, action, normalise_argument(argument), raw)
     return Command(name, spec_of(name).default, normalise_argument(body), raw)

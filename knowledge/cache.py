@@ -33,19 +33,19 @@ def toml_files(folder: str) -> list[str]:
     return sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".toml"))
 
 
-def _key(files: Iterable[str]) -> str:
-    digest = hashlib.sha256(f"{CACHE_FORMAT}:{sys.version}".encode())
+def _key(files: Iterable[str], extra: str = "") -> str:
+    digest = hashlib.sha256(f"{CACHE_FORMAT}:{sys.version}:{extra}".encode())
     for path in files:
         stat = os.stat(path)
         digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:24]
 
 
-def cached(label: str, sources: list[str], build: Callable[[], Built]) -> Built:
-    """``build()``'s result, from the cache when every source file is unchanged since it was stored."""
+def cached(label: str, sources: list[str], build: Callable[[], Built], *, extra: str = "") -> Built:
+    """``build()``'s result, from the cache when every source file (and ``extra``) is unchanged since stored."""
     folder = cache_dir()
     try:
-        target = os.path.join(folder, f"{label}-{_key(sources)}.pickle") if folder else None
+        target = os.path.join(folder, f"{label}-{_key(sources, extra)}.pickle") if folder else None
     except OSError:
         target = None  # a source went missing: let build() report it
     if target is not None:

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(_HERE, "data")
-# the cached objects' shape is defined here: a change to it must invalidate the cache too
-_MODEL = os.path.join(_HERE, "model.py")
+# the code that builds and shapes the cached objects: a change to it must invalidate the cache too
+_CODE = [os.path.join(_HERE, name) for name in ("model.py", "fields.py", "catalogue_loader.py", "cache.py")]
 
 
 def compiled_catalogue() -> Catalogue:
@@ -26,7 +26,7 @@ def compiled_catalogue() -> Catalogue:
 
         return load_catalogue()
 
-    return cached("catalogue", [*toml_files(DATA), *toml_files(os.path.join(DATA, "codes")), _MODEL], build)
+    return cached("catalogue", [*toml_files(DATA), *toml_files(os.path.join(DATA, "codes")), *_CODE], build)
 
 
 def compiled_situations(known_codes: set[int]) -> tuple[Situation, ...]:
@@ -37,8 +37,8 @@ def compiled_situations(known_codes: set[int]) -> tuple[Situation, ...]:
 
         return load_situations(known_codes)
 
-    sources = [*toml_files(os.path.join(DATA, "phrases")), *toml_files(os.path.join(DATA, "codes")), _MODEL]
-    return cached("situations", sources, build)
+    sources = [*toml_files(os.path.join(DATA, "phrases")), *toml_files(os.path.join(DATA, "codes")), *_CODE]
+    return cached("situations", sources, build, extra=repr(sorted(known_codes)))
 
 
 def compiled_index(statuses: tuple[Status, ...], analyser: Analyser) -> PhraseIndex:
@@ -54,7 +54,9 @@ def compiled_index(statuses: tuple[Status, ...], analyser: Analyser) -> PhraseIn
         *toml_files(os.path.join(DATA, "phrases")),
         *toml_files(os.path.join(DATA, "codes")),
         os.path.join(DATA, "language.toml"),
-        _MODEL,
+        *_CODE,
         *code,
     ]
-    return cached("scenario-index", sources, build)
+    # rows point at positions in ``statuses``: a different catalogue needs its own index
+    shape = repr([(s.code, s.phrase, s.origin) for s in statuses])
+    return cached("scenario-index", sources, build, extra=shape)

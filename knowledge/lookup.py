@@ -310,8 +310,10 @@ def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
     if len(numbers) == 1 and len(core) > 1:
         # "409 conflict", "HTTP 418 I'm a teapot": a number with (part of) its own name
         rest = " ".join(t for t in core if t != numbers[0])
-        names = {w for s in kb.meanings(int(numbers[0])) for n in (s.phrase, *s.aliases) for w in words(n)}
-        if rest and set(rest.split()) <= names | {"im"}:
+        titles = [" ".join(words(n)) for s in kb.meanings(int(numbers[0])) for n in (s.phrase, *s.aliases)]
+        names = {w for title in titles for w in title.split()}
+        close = any(_fuzzy_tools()["ratio"](rest, title) >= NAME_CUTOFF - 8 for title in titles)
+        if rest and (set(rest.split()) <= names | {"im"} or close):
             return code_answer(kb, query, int(numbers[0]))
     if len(numbers) >= 2 and all(t in COMPARE_WORDS or t.isdigit() for t in _without_names(kb, tokens)):
         distinct = list(dict.fromkeys(int(n) for n in numbers))

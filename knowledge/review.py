@@ -18,7 +18,7 @@ from knowledge.model import Mistake
 if TYPE_CHECKING:
     from knowledge.scenarios import Scored
 
-ARROWS = re.compile(r"\s*(?:→|⟶|⇒|-{1,2}>|={1,2}>|—>)\s*")
+ARROWS = re.compile(r"(?<!\s)\s*(?:→|⟶|⇒|-{1,2}>|={1,2}>|—>)\s*")
 CLAIM_WORDS = re.compile(
     r"\b(?:returns?|returned|returning|gives?|gave|responds?(?: with)?|responded(?: with)?|answers?(?: with)?|"
     r"sends?|sent|got|gets|getting|is|=|:)\s+(?:an?\s+|with\s+)?(?:http\s+|status\s+)?(\d{3})\b",
@@ -26,7 +26,11 @@ CLAIM_WORDS = re.compile(
 )
 STATUS_LINE = re.compile(r"^\s*(?:<\s*)?HTTP/\d(?:\.\d)?\s+(\d{3})\b[^\n]*$", re.IGNORECASE | re.MULTILINE)
 LOG_LINE = re.compile(r"\"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(\S+)[^\"]*\"\s+(\d{3})\b")
-LEADING_CODE = re.compile(r"^\s*(\d{3})\b(?:\s+[A-Za-z' -]+?)?(?=\s*[{\[\n]|\s*$)(.*)$", re.DOTALL)
+# linear on any input: the optional reason phrase is words separated by single runs of blanks
+LEADING_CODE = re.compile(
+    r"^\s*(\d{3})\b(?:[ \t]+[A-Za-z'-]+(?:[ \t]+[A-Za-z'-]+)*)?(?=[ \t]*[{\[\n]|\s*$)(.*)$", re.DOTALL
+)
+MAX_EXCHANGE_CHARS = 6000
 HEADER_LINE = re.compile(r"^\s*(?:<\s*)?([A-Za-z][A-Za-z0-9-]*):\s*(.*?)\s*$")
 REQUEST_LINE = re.compile(r"^\s*>\s*(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(\S+)", re.MULTILINE)
 ERROR_KEYS = ("error", "errors", "message", "detail", "reason", "error_description", "msg")
@@ -75,7 +79,7 @@ class Review(NamedTuple):
 
 def read_exchange(text: str) -> Exchange:
     """Pull the situation, the claimed code, headers and body out of the pasted text."""
-    text = text.strip().strip("`").strip()
+    text = text.strip().strip("`").strip()[:MAX_EXCHANGE_CHARS]
     head = STATUS_LINE.search(text)
     if head:
         headers, body = _headers_and_body(text[head.end() :])
@@ -130,7 +134,7 @@ def error_message(body: str) -> str | None:
     """The error a body reports despite its success code (``{"success": false, "error": ...}``), if any."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to be a real error body
         data = None
     if isinstance(data, dict):
         failed = data.get("success") is False or data.get("ok") is False or data.get("status") in ("error", "fail")

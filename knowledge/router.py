@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from knowledge.answer import Answer
 from knowledge.index import Knowledge
 from knowledge.lookup import code_answer, direct_lookup, invalid
@@ -14,7 +16,10 @@ ACCEPTS = (
 
 
 WEAK = 0.8  # a scenario answer this unsure yields to a code the question names in full
-ON_TOPIC = 0.75  # an off-topic cue this mild (e.g. "npm") still lets a named code be looked up
+ON_TOPIC = 0.75
+_MENTION = re.compile(
+    r"(?<![\w@])@(?:everyone|here|channel)\b|<[@#!][^>]{0,80}>", re.IGNORECASE
+)  # an off-topic cue this mild (e.g. "npm") still lets a named code be looked up
 
 
 def _followed_by_name(kb: Knowledge, text: str, code: int) -> bool:
@@ -26,7 +31,7 @@ def _followed_by_name(kb: Knowledge, text: str, code: int) -> bool:
 
 def route(kb: Knowledge, question: str) -> Answer:
     """The answer to ``question``; never raises for any text."""
-    text = clean(question)
+    text = _MENTION.sub(" ", clean(question)).strip()  # "@everyone what's 401": the ping is not the question
     if not text or not has_meaning(text):
         return invalid(text[:200], f"I didn't find a question there. {ACCEPTS}")
     if len(text) > MAX_QUESTION_CHARS:
@@ -53,9 +58,14 @@ def route(kb: Knowledge, question: str) -> Answer:
         # "How to handle a 429 error in retrofit": no situation we know, one code named, nothing off-topic
         return code_answer(kb, text, named.pop())
     doubtful = "?" in text or scenarios.analyser.doubts(reading)
-    if on_topic and len(titled) == 1 and answer.matches and answer.matches[0].confidence < WEAK and not doubtful:
-        # "haproxy 504 Gateway Timeout": the code named in full says more than the few words left around it
-        return code_answer(kb, text, titled.pop())
+    reported = scenarios.analyser.reported(reading.tokens)
+    if on_topic and len(named) == 1 and answer.matches and not doubtful and not (named & reported - titled):
+        code = next(iter(named))
+        weak = answer.matches[0].confidence < WEAK and answer.matches[0].status.code != code
+        if weak:
+            # "haproxy 504 Gateway Timeout", "I'm getting a 502 from nginx": the code the question names says
+            # more than the few words around it
+            return code_answer(kb, text, code)
     if not answer.matches and len(reading.tokens) <= 1:
         # one unknown word is not a question we can answer or abstain on meaningfully
         return invalid(text, f"I don't know {text!r} as a status code, name or header. {ACCEPTS}")

@@ -88,13 +88,17 @@ class ScenarioEngine:
 
     def _without_code_names(self, question: str) -> str:
         """The question without "204 No Content"-style mentions: a code named is not a situation described."""
-        for found in _CODE_THEN_WORDS.finditer(question):
-            code, following = int(found.group(1)), found.group(2).lower()
-            for status in self.kb.meanings(code):
-                for name in (status.phrase, *status.aliases):
-                    if following.startswith(name.lower()):
-                        start, end = found.start(2), found.start(2) + len(name)
-                        return self._without_code_names(question[:start] + question[end:])
+        changed = True
+        while changed:
+            changed = False
+            for found in _CODE_THEN_WORDS.finditer(question):
+                code, following = int(found.group(1)), found.group(2).lower()
+                names = [name for status in self.kb.meanings(code) for name in (status.phrase, *status.aliases)]
+                name = next((n for n in names if following.startswith(n.lower())), None)
+                if name is not None:
+                    question = question[: found.start(2)] + question[found.start(2) + len(name) :]
+                    changed = True
+                    break
         return question
 
     # -- ranking ----------------------------------------------------------------
