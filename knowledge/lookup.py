@@ -133,7 +133,9 @@ COMPARE_WORDS = LOOKUP_WORDS | frozenset(
     ]
 )
 _FAMILY = re.compile(r"^([0-9])(?:xx|\*\*|00s|xxs)?$")
-_NEGATIVE = re.compile(r"(?<![\w.])[-−]\s?\d")
+_NEGATIVE = re.compile(r"(?:^|[\s(\[])[-−]\s?\d")
+_HEADER_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|[A-Za-z]+)\s*:\s*\S")
+_STATUS_LINE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+(\d{3})\b", re.IGNORECASE)
 NAME_CUTOFF = 88.0
 
 
@@ -206,14 +208,17 @@ def compare_answer(kb: Knowledge, query: str, codes: list[int]) -> Answer:
 
 def header_answer(kb: Knowledge, query: str, core: list[str], tokens: list[str]) -> Answer | None:
     """The codes a header belongs with, when the question is just a header name."""
+    named = _HEADER_LINE.match(query)
+    if named and len(query[named.end(1) :].split()) <= 3:  # a pasted header line: the name before the colon
+        tokens = core = words(named.group(1))
     key = "".join(core).replace("'", "")
     if len(key) < 3:
         return None
-    found = kb.headers.get(key)
+    # the whole name first: "Content-Type" and "Content-Range" contain words a question would drop
+    found = kb.headers.get("".join(tokens)) or kb.headers.get(key)
     if found is None and len(key) >= 6 and ("header" in tokens or looks_like_header(query)):
-        from rapidfuzz import fuzz, process
-
-        best = process.extractOne(key, list(kb.headers), scorer=fuzz.ratio, score_cutoff=88)
+        tools = _fuzzy_tools()
+        best = tools["extract_one"](key, list(kb.headers), scorer=tools["ratio"], score_cutoff=88)
         found = kb.headers[best[0]] if best else None
     if found is None:
         return None
@@ -248,7 +253,8 @@ def _fuzzy_names(kb: Knowledge, key: str) -> list[tuple[str, float]]:
         )
         if found:
             return [(name, score) for name, score, _ in found]
-    if len(key) >= 3 and " " not in key:
+    if len(key) >= 4 and " " not in key and key not in kb.plain_words:
+        # one slip in a single word ("conflcit", "goen"), but never an ordinary word ("done", "sound")
         best = tools["extract_one"](key, kb.names_near_length(len(key)), scorer=tools["osa"], score_cutoff=1)
         if best is not None and " " not in best[0]:
             return [(best[0], 80.0)]
@@ -295,10 +301,18 @@ def _without_names(kb: Knowledge, tokens: list[str]) -> list[str]:
 
 def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
     """A lookup answer when the question is a bare number, family, comparison, header or name; else None."""
+    status_line = _STATUS_LINE.match(query)
+    if status_line:  # "HTTP/1.1 429 Too Many Requests": the code of a status line
+        return code_answer(kb, query, int(status_line.group(1)))
+    header_line = _HEADER_LINE.match(query)
+    if header_line and len(query[header_line.end(1) :].split()) <= 3:  # "Retry-After: 120", not a sentence
+        pasted = header_answer(kb, query, [], [])
+        if pasted is not None:
+            return pasted
     tokens = words(query)
     core = [t for t in tokens if t not in LOOKUP_WORDS]
     numbers = [t for t in core if t.isdigit()]
-    if len(tokens) <= 3 and _NEGATIVE.search(query):
+    if len(tokens) <= 3 and _NEGATIVE.search(query) and not re.search(r"\d\s*[-−]\s*\d", query):
         return invalid(query, "Negative numbers are not status codes: valid codes run from 100 to 599.")
     if len(core) == 1:
         token = core[0]

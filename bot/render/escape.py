@@ -12,8 +12,9 @@ import re
 ZWSP = "\u200b"
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(?=//)")
-_BROADCAST = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
-_DOTTED_HOST = re.compile(r"(?i)\b((?:www|[a-z0-9-]+)\.)(?=[a-z0-9-]+\.[a-z]{2,}\b|(?:com|org|net|io|dev|app)\b)")
+_BROADCAST = re.compile(r"@(everyone|here|channel)", re.IGNORECASE)
+# any "name.tld" (bit.ly/x, discord.gg/abc, example.com): a dot between letters could make a link
+_DOTTED_HOST = re.compile(r"(?i)\b([a-z0-9-]+\.)(?=[a-z]{2,})")
 
 
 def _unlink(text: str) -> str:

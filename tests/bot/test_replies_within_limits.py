@@ -92,6 +92,13 @@ def test_escaped_text_never_mentions_or_links(text):
     assert "<!" not in escape.slack(text) and "<@" not in escape.slack(text)
 
 
+def test_escaping_catches_glued_and_short_forms():
+    for text in ("@hereby", "@everyone1", "@here_", "@channelx", "see bit.ly/x or discord.gg/abc"):
+        for escaped in (escape.slack(text), escape.discord(text)):
+            assert "@here" not in escaped and "@everyone" not in escaped and "@channel" not in escaped
+            assert "bit.ly" not in escaped and "discord.gg" not in escaped
+
+
 def test_escaping_examples():
     assert escape.slack("<!channel> hi <@U123>") == "&lt;!channel&gt; hi &lt;@U123&gt;"
     assert "\\[click\\]" in escape.discord("[click](https://evil.example)")
