@@ -103,9 +103,8 @@ class Knowledge:
     @cached_property
     def plain_words(self) -> frozenset[str]:
         """Ordinary words of the names ("not", "found") that a one-letter slip must not turn into a code."""
-        return frozenset(w for key in self.names for w in key.split()) | frozenset(
-            ["done", "one", "none", "sound", "round", "bound", "fund", "gun", "sun", "bone", "tone", "cone", "lone", "zone", "okay", "ok"]
-        )
+        everyday = "done one none sound round bound fund gun sun bone tone cone lone zone okay ok"
+        return frozenset(w for key in self.names for w in key.split()) | frozenset(everyday.split())
 
     @cached_property
     def name_keywords(self) -> dict[str, Status]:
