@@ -72,6 +72,8 @@ def read_questions(path: str | Path) -> list[Question]:
                 continue
             try:
                 data = json.loads(line)
+                if not isinstance(data, dict) or not isinstance(data.get("accept", []), list):
+                    raise TypeError("each line must be an object whose accept is a list of codes")
                 accept = tuple(int(code) for code in data.get("accept", []))
                 questions.append(Question(str(data["q"]), accept, number))
             except (ValueError, KeyError, TypeError) as error:

@@ -11,6 +11,7 @@ VERDICT_TITLES = {
     "right": "Looks right: {claimed}",
     "incomplete": "{claimed} fits, but the response is missing something",
     "wrong": "{claimed} doesn't fit; use {better}",
+    "unsendable": "Don't send {claimed}",
     "unsure": "I can't judge {claimed} from this description",
 }
 USAGE = (
@@ -33,11 +34,14 @@ def review_reply(kb: Knowledge, review: Review) -> Reply:
             private=True,
         )
     better = review.better[0] if review.better else claimed
-    title = VERDICT_TITLES[review.verdict].format(claimed=label(kb, claimed), better=label(kb, better))
+    verdict = "unsendable" if review.verdict == "wrong" and not review.better else review.verdict
+    title = VERDICT_TITLES[verdict].format(claimed=label(kb, claimed), better=label(kb, better))
     fields = []
     if review.exchange.situation:
         fields.append(Field("Situation", review.exchange.situation))
-    if review.verdict == "wrong":
+    if review.verdict == "wrong" and not review.better:
+        fields.append(Field("Why not", review.reason))
+    elif review.verdict == "wrong":
         why = f"The situation reads as: {review.reason}." if review.reason else ""
         fields.append(Field(f"Better: {label(kb, better)}", why or "It describes a different case."))
     elif review.verdict == "right" and review.better:
@@ -54,7 +58,7 @@ def review_reply(kb: Knowledge, review: Review) -> Reply:
     if review.verdict == "unsure":
         status = kb.primary(claimed)
         fields.append(Field(f"What {claimed} means", status.summary if status else ""))
-    shown = kb.primary(better)
+    shown = kb.primary(better if review.verdict == "wrong" and review.better else claimed)
     return Reply(
         title=title,
         fields=tuple(fields),

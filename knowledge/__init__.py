@@ -62,9 +62,9 @@ def knowledge() -> Knowledge:
 
 def situations() -> tuple[Situation, ...]:
     """The curated situation phrases of the scenario engine, validated."""
-    from knowledge.compiled import compiled_situations
+    from knowledge.compiled import code_origins, compiled_situations
 
-    return compiled_situations({s.code for s in knowledge().catalogue.statuses})
+    return compiled_situations(*code_origins(knowledge().catalogue.statuses))
 
 
 def ask(question: str) -> Answer:

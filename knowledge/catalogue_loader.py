@@ -47,6 +47,10 @@ def parse_toml(path: Path) -> Any:
             return tomllib.load(handle)
     except FileNotFoundError as error:
         raise CatalogueError(f"{_display(path)}: file is missing") from error
+    except UnicodeDecodeError as error:
+        raise CatalogueError(f"{_display(path)}: not valid UTF-8 text: {error.reason} at byte {error.start}") from error
+    except OSError as error:
+        raise CatalogueError(f"{_display(path)}: cannot be read: {error}") from error
     except tomllib.TOMLDecodeError as error:
         raise CatalogueError(f"{_display(path)}: not valid TOML: {error}") from error
 
@@ -306,8 +310,11 @@ def phrase_files(data_dir: Path = DATA_DIR) -> tuple[str, ...]:
     return tuple(sorted(str(p.relative_to(data_dir)) for p in (data_dir / "phrases").glob("*.toml")))
 
 
-def load_situations(known_codes: set[int], data_dir: Path = DATA_DIR) -> tuple[Situation, ...]:
-    """Read and validate the plain-words situation phrases of the scenario engine."""
+def load_situations(
+    known_codes: set[int], data_dir: Path = DATA_DIR, origins: dict[int, set[str]] | None = None
+) -> tuple[Situation, ...]:
+    """Read and validate the plain-words situation phrases; ``origins`` lists each code's unofficial origins."""
+    meanings_by_code = origins or {}
     names = phrase_files(data_dir)
     raw = _parsed(data_dir, names)
     situations = []
@@ -320,12 +327,15 @@ def load_situations(known_codes: set[int], data_dir: Path = DATA_DIR) -> tuple[S
             entry.entry = f"situation #{index + 1} ({code})"
             if code not in known_codes:
                 raise entry.fail("code", f"names {code}, which the catalogue does not have")
+            origin = entry.text("origin", required=False, max_len=120)
+            if origin and origin not in meanings_by_code.get(code, ()):
+                raise entry.fail("origin", f"{origin!r} is not the origin of any meaning of {code}")
             situations.append(
                 Situation(
                     code=code,
                     reason=entry.text("reason", max_len=120),
                     phrases=entry.texts("phrases", required=True, min_items=1),
-                    origin=entry.text("origin", required=False, max_len=120),
+                    origin=origin,
                 )
             )
             entry.done()

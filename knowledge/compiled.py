@@ -29,13 +29,13 @@ def compiled_catalogue() -> Catalogue:
     return cached("catalogue", [*toml_files(DATA), *toml_files(os.path.join(DATA, "codes")), *_CODE], build)
 
 
-def compiled_situations(known_codes: set[int]) -> tuple[Situation, ...]:
+def compiled_situations(known_codes: set[int], origins: dict[int, set[str]] | None = None) -> tuple[Situation, ...]:
     """The validated situation phrases of the scenario engine."""
 
     def build() -> tuple[Situation, ...]:
         from knowledge.catalogue_loader import load_situations
 
-        return load_situations(known_codes)
+        return load_situations(known_codes, origins=origins)
 
     sources = [*toml_files(os.path.join(DATA, "phrases")), *toml_files(os.path.join(DATA, "codes")), *_CODE]
     return cached("situations", sources, build, extra=repr(sorted(known_codes)))
@@ -47,7 +47,7 @@ def compiled_index(statuses: tuple[Status, ...], analyser: Analyser) -> PhraseIn
     def build() -> PhraseIndex:
         from knowledge.scenario_index import build_index
 
-        return build_index(statuses, compiled_situations({s.code for s in statuses}), analyser)
+        return build_index(statuses, compiled_situations(*code_origins(statuses)), analyser)
 
     code = [os.path.join(_HERE, name) for name in ("scenario_index.py", "scenario_language.py", "text.py")]
     sources = [
@@ -60,3 +60,12 @@ def compiled_index(statuses: tuple[Status, ...], analyser: Analyser) -> PhraseIn
     # rows point at positions in ``statuses``: a different catalogue needs its own index
     shape = repr([(s.code, s.phrase, s.origin) for s in statuses])
     return cached("scenario-index", sources, build, extra=shape)
+
+
+def code_origins(statuses: tuple[Status, ...]) -> tuple[set[int], dict[int, set[str]]]:
+    """Every code, and the origins of each code's unofficial meanings (for validating situations)."""
+    origins: dict[int, set[str]] = {}
+    for status in statuses:
+        if status.origin:
+            origins.setdefault(status.code, set()).add(status.origin)
+    return {s.code for s in statuses}, origins

@@ -50,6 +50,7 @@ REQUIRED_HEADERS = {
 }
 NO_BODY = (204, 304)
 MIN_EVIDENCE = 0.3
+BARE_REQUEST = re.compile(r"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)?\s*/\S*", re.IGNORECASE)
 ERROR_BODY = "the body reports an error"
 LOG_EVIDENCE = 0.6
 
@@ -142,7 +143,7 @@ def error_message(body: str) -> str | None:
             value = data.get(key)
             if value and (failed or key in ("error", "errors")):
                 return value if isinstance(value, str) else json.dumps(value)
-        return "the body reports a failure" if failed else None
+        return "" if failed else None  # a failure with no message: the situation alone decides
     match = re.search(r"\"?(?:error|message)\"?\s*:\s*\"([^\"]+)\"", body)
     if match and re.search(r"success\"?\s*:\s*false|\"error\"", body):
         return match.group(1)
@@ -181,27 +182,33 @@ def review(kb: Knowledge, text: str) -> Review:
     exchange = read_exchange(text)
     if exchange.claimed is None:
         return Review(exchange, "unreadable")
-    if kb.primary(exchange.claimed) is None:
+    status = kb.primary(exchange.claimed)
+    if status is None:
         return Review(exchange, "unreadable", reason=f"{exchange.claimed} is not a status code I know.")
+    if not status.official or status.unused:
+        # nginx's 499, LinkedIn's 999, the teapot: the card explains them, but no API should send them
+        why = "it is not a registered status code" if not status.official else "RFC 9110 reserves it as unused"
+        return Review(exchange, "wrong", (), f"{status.title}: {why}", advice=(f"Don't send {status.code}: {why}.",))
     advice = header_advice(exchange)
     failure = error_message(exchange.body) if 200 <= exchange.claimed < 300 else None
     situation = exchange.situation
     if failure is not None:
-        situation = f"{situation} {failure}".strip()
+        # a success code over an error body: the error's own words say which code it should have been
+        described = f"{situation} {failure}".strip()
+        ranked = engine(kb).rank(described)[0] if described else []
+        return _wrong(kb, exchange, _best_error(ranked), ERROR_BODY, advice)
     if not situation:
         return _fits(kb, exchange, advice)
     ranked, _ = engine(kb).rank(situation)
-    if failure is not None:
-        better = _best_error(ranked)
-        return _wrong(kb, exchange, better, ERROR_BODY, advice)
     best = ranked[0] if ranked else None
     claimed = exchange.claimed
     if best is not None and (best.status.code == claimed or _acceptable(kb, ranked, claimed)):
         rule = kb.rule_between(claimed, best.status.code)
         also = () if best.status.code == claimed else (best.status.code,)
         return _fits(kb, exchange, advice, also, best.reason, rule.rule if rule else "")
-    # a method and a path say little about what happened: only a clear reading overrules a log line
-    needed = LOG_EVIDENCE if exchange.from_log else MIN_EVIDENCE
+    # a method and a path say little about what happened: only a clear reading overrules them
+    bare = exchange.from_log or BARE_REQUEST.fullmatch(exchange.situation.strip()) is not None
+    needed = LOG_EVIDENCE if bare else MIN_EVIDENCE
     if best is None or best.evidence < needed:
         return Review(exchange, "unsure", advice=tuple(advice))
     return _wrong(kb, exchange, best.status.code, best.reason, advice)

@@ -75,3 +75,27 @@ def test_reading_a_curl_head():
 @pytest.mark.parametrize("text", ["", "hello", "→", "GET /x → 999", "HTTP/1.1", "200"])
 def test_odd_input_never_fails(text):
     assert review(KB, text).verdict in ("right", "wrong", "incomplete", "unsure", "unreadable")
+
+
+@pytest.mark.parametrize("text", ["HTTP/1.1 418", "HTTP/1.1 499", "GET /x → 999"])
+def test_codes_no_api_should_send_are_flagged(text):
+    result = review(KB, text)
+    assert result.verdict == "wrong" and not result.better and result.advice
+
+
+def test_a_bare_method_and_path_is_not_enough_to_overrule(text="GET /health → 503"):
+    assert review(KB, text).verdict in ("unsure", "right")
+
+
+def test_a_failure_body_without_message_is_still_mistake_one():
+    result = review(KB, '200 {"status": "fail"}')
+    assert result.verdict == "wrong" and result.mistake is not None and result.mistake.id == 1
+
+
+def test_pathological_pastes_answer_quickly():
+    import time
+
+    start = time.perf_counter()
+    for text in ("200" + " " * 1980 + "x!", "200 " + "[" * 100_000, "200 OK " * 1500 + "→ 500"):
+        review(KB, text)
+    assert time.perf_counter() - start < 5

@@ -70,3 +70,19 @@ def test_a_situation_for_an_unknown_code(data: Path):
     catalogue = load_catalogue(data)
     with pytest.raises(CatalogueError, match=r"phrases/4xx\.toml: situation #\d+ \(477\): field 'code'"):
         load_situations({s.code for s in catalogue.statuses}, data)
+
+
+def test_invalid_utf8_names_the_file(data: Path):
+    path = data / "codes" / "4xx.toml"
+    path.write_bytes(path.read_bytes() + b"\n# \xe9\n")
+    with pytest.raises(CatalogueError, match=r"4xx\.toml: not valid UTF-8"):
+        load_catalogue(data)
+
+
+def test_a_situation_origin_must_be_a_meaning_of_its_code(data: Path):
+    path = data / "phrases" / "extra.toml"
+    path.write_text('[[situation]]\ncode = 419\nreason = "r"\nphrases = ["p"]\norigin = "Nobody"\n', encoding="utf-8")
+    catalogue = load_catalogue(data)
+    origins = {419: {s.origin for s in catalogue.statuses if s.code == 419}}
+    with pytest.raises(CatalogueError, match=r"extra\.toml: situation #1 \(419\): field 'origin'"):
+        load_situations({s.code for s in catalogue.statuses}, data, origins=origins)
