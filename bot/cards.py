@@ -179,6 +179,7 @@ def _compare_card(kb: Knowledge, answer: Answer) -> Reply:
         fields.append(Field("How to choose", "I have no curated rule for this combination; compare their uses above."))
     return Reply(
         title=" vs ".join(m.status.title for m in answer.matches),
+        text=answer.message,
         fields=tuple(fields),
         colour=colour_of(answer.matches[0].status.code),
     )
@@ -264,4 +265,5 @@ def answer_card(kb: Knowledge, answer: Answer) -> Reply:
             text=_listing(kb, answer.matches),
             colour=colour_of(answer.matches[0].status.code),
         )
-    return status_card(kb, answer.matches[0].status)
+    card = status_card(kb, answer.matches[0].status)
+    return card._replace(text=f"{answer.message}\n{card.text}") if answer.message else card

@@ -186,23 +186,24 @@ def invalid(query: str, message: str) -> Answer:
 
 def compare_answer(kb: Knowledge, query: str, codes: list[int]) -> Answer:
     """Two or more codes side by side, with every curated rule that separates them."""
-    statuses = []
-    for code in codes:
-        status = kb.primary(code)
-        if status is None:
-            return code_answer(kb, query, code)
-        statuses.append(status)
+    known = [code for code in codes if kb.primary(code) is not None]
+    unknown = [code for code in codes if code not in known]
+    note = " ".join(f"{code} is not a status code I know." for code in unknown)
+    if len(known) < 2:
+        single = code_answer(kb, query, known[0] if known else codes[0])
+        return single._replace(message=" ".join(part for part in (single.message, note) if part))
     rules = []
-    for i, a in enumerate(codes):
-        for b in codes[i + 1 :]:
+    for i, a in enumerate(known):
+        for b in known[i + 1 :]:
             rule = kb.rule_between(a, b)
             if rule is not None and rule not in rules:
                 rules.append(rule)
     return Answer(
         kind="compare",
         query=query,
-        matches=tuple(Match(s, 1.0) for s in statuses),
+        matches=tuple(Match(kb.primary(code), 1.0) for code in known),  # type: ignore[arg-type]
         rules=tuple(rules),
+        message=note,
     )
 
 

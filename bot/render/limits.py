@@ -6,11 +6,14 @@ through :func:`fit` with their limits, so no message can exceed what the platfor
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from bot.reply import Action, Field, Reply
 
 ELLIPSIS = "…"
+_PARTIAL_ENTITY = re.compile(r"&[#a-zA-Z0-9]{0,8}…$")
 
 
 class Limits(NamedTuple):
@@ -85,30 +88,42 @@ def truncate(text: str, limit: int) -> str:
     return cut.rstrip() + ELLIPSIS
 
 
-def fit(reply: Reply, limits: Limits) -> Reply:
-    """The reply within ``limits``: parts truncated, surplus fields dropped with a pointer to the rest."""
-    title = truncate(reply.title or "statusbot", limits.title)
-    text = truncate(reply.text, limits.text)
-    footer = truncate(reply.footer, limits.footer)
-    budget = limits.total - len(title) - len(text) - len(footer)
+def _cut(text: str, limit: int) -> str:
+    """Truncate escaped text without leaving half an entity (``&amp;``) at the end."""
+    cut = truncate(text, limit)
+    if cut != text:
+        cut = _PARTIAL_ENTITY.sub(ELLIPSIS, cut)
+    return cut
+
+
+def fit(reply: Reply, limits: Limits, escape: Callable[[str], str] = str) -> Reply:
+    """The reply escaped for its platform and within ``limits``: parts truncated, surplus fields dropped
+    with a pointer to the rest. Lengths are measured after escaping, which can make text longer."""
+    title = _cut(escape(reply.title or "statusbot"), limits.title)
+    footer = _cut(escape(reply.footer), limits.footer)
     more = Field(
         "More", "The full reference is behind the links." if reply.links else "Ask a narrower question for the rest."
     )
+    reserve = len(more.name) + len(more.value)
+    # title, text and footer share the total with the fields: the text gives way first
+    text = _cut(escape(reply.text), max(0, min(limits.text, limits.total - len(title) - len(footer) - reserve)))
+    budget = limits.total - len(title) - len(text) - len(footer)
     fields: list[Field] = []
     candidates = list(reply.fields)
     for index, field in enumerate(candidates):
-        name = truncate(field.name or "·", limits.field_name)
-        value = truncate(field.value or "·", limits.field_value)
-        reserve = len(more.name) + len(more.value) if index < len(candidates) - 1 else 0
-        room_left = budget - len(name) - reserve
-        if (len(fields) >= limits.fields - 1 and index < len(candidates) - 1) or room_left < 40:
-            fields.append(more)
+        last = index == len(candidates) - 1
+        name = _cut(escape(field.name or "·"), limits.field_name)
+        value = _cut(escape(field.value or "·"), limits.field_value)
+        room = budget - len(name) - (0 if last else reserve)
+        if (len(fields) >= limits.fields - 1 and not last) or room < 40:
+            if budget >= reserve:
+                fields.append(more)
             break
-        value = truncate(value, room_left)
+        value = _cut(value, room)
         fields.append(field._replace(name=name, value=value))
         budget -= len(name) + len(value)
     actions = tuple(
-        Action(a.id, truncate(a.label, limits.button_label), a.value[: limits.button_value])
+        Action(a.id, _cut(escape(a.label), limits.button_label), a.value[: limits.button_value])
         for a in reply.actions[: limits.buttons]
     )
     return reply._replace(title=title, text=text, footer=footer, fields=tuple(fields), actions=actions)

@@ -58,8 +58,8 @@ def test_any_text_renders_within_every_platform_limit(text):
     replies = CONVERSATION.on_text(text)
     for reply in replies:
         assert render_plain(reply).strip()
-        for limits in (SLACK, DISCORD):
-            within(fit(reply, limits), limits)
+        for limits, escaping in ((SLACK, escape.slack), (DISCORD, escape.discord)):
+            within(fit(reply, limits, escaping), limits)
 
 
 @settings(max_examples=60, deadline=None)
@@ -75,6 +75,15 @@ def test_a_huge_reply_is_cut_with_a_pointer():
         fitted = fit(reply, limits)
         within(fitted, limits)
         assert fitted.fields[-1].name == "More"
+
+
+def test_escaping_that_lengthens_text_still_fits():
+    long = "<&" * 3000
+    reply = Reply(title=long, text=long, fields=(Field(long, long),), footer=long)
+    for limits, escaping in ((SLACK, escape.slack), (DISCORD, escape.discord)):
+        fitted = fit(reply, limits, escaping)
+        within(fitted, limits)
+        assert not fitted.text.rstrip("…").endswith(("&", "&l", "&lt", "&am", "&amp"))
 
 
 def test_truncate_cuts_at_a_word_and_marks_it():
