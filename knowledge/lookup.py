@@ -209,7 +209,7 @@ def compare_answer(kb: Knowledge, query: str, codes: list[int]) -> Answer:
 
 def header_answer(kb: Knowledge, query: str, core: list[str], tokens: list[str]) -> Answer | None:
     """The codes a header belongs with, when the question is just a header name."""
-    named = _HEADER_LINE.match(query)
+    named = _HEADER_LINE.match(query) if ":" in query else None
     if named and len(query[named.end(1) :].split()) <= 3:  # a pasted header line: the name before the colon
         tokens = core = words(named.group(1))
     key = "".join(core).replace("'", "")
@@ -302,10 +302,10 @@ def _without_names(kb: Knowledge, tokens: list[str]) -> list[str]:
 
 def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
     """A lookup answer when the question is a bare number, family, comparison, header or name; else None."""
-    status_line = _STATUS_LINE.match(query)
+    status_line = _STATUS_LINE.match(query) if query[:4].lower() == "http" else None
     if status_line:  # "HTTP/1.1 429 Too Many Requests": the code of a status line
         return code_answer(kb, query, int(status_line.group(1)))
-    header_line = _HEADER_LINE.match(query)
+    header_line = _HEADER_LINE.match(query) if ":" in query else None
     if header_line and len(query[header_line.end(1) :].split()) <= 3:  # "Retry-After: 120", not a sentence
         pasted = header_answer(kb, query, [], [])
         if pasted is not None:

@@ -31,7 +31,9 @@ def _followed_by_name(kb: Knowledge, text: str, code: int) -> bool:
 
 def route(kb: Knowledge, question: str) -> Answer:
     """The answer to ``question``; never raises for any text."""
-    text = _MENTION.sub(" ", clean(question)).strip()  # "@everyone what's 401": the ping is not the question
+    text = clean(question)
+    if "@" in text or "<" in text:
+        text = _MENTION.sub(" ", text).strip()  # "@everyone what's 401": the ping is not the question
     if not text or not has_meaning(text):
         return invalid(text[:200], f"I didn't find a question there. {ACCEPTS}")
     if len(text) > MAX_QUESTION_CHARS:
