@@ -101,6 +101,32 @@ class Knowledge:
         }
 
     @cached_property
+    def _titles(self) -> dict[int, list[tuple[str, ...]]]:
+        titles: dict[int, list[tuple[str, ...]]] = defaultdict(list)
+        for status in self.catalogue.statuses:
+            for name in (status.phrase, *status.aliases):
+                titles[status.code].append(tuple(words(name)))
+        return {code: sorted(set(found), key=len, reverse=True) for code, found in titles.items()}
+
+    def name_after(self, tokens: list[str], index: int) -> int:
+        """How many tokens after the number at ``index`` spell one of its code's names ("409 conflict"), or 0."""
+        if not tokens[index].isdigit():
+            return 0
+        for title in self._titles.get(int(tokens[index]), ()):
+            if title and tuple(tokens[index + 1 : index + 1 + len(title)]) == title:
+                return len(title)
+        return 0
+
+    def without_names(self, tokens: list[str]) -> list[str]:
+        """Tokens without the names that follow their codes ("507 insufficient storage" → "507")."""
+        kept: list[str] = []
+        i = 0
+        while i < len(tokens):
+            kept.append(tokens[i])
+            i += 1 + self.name_after(tokens, i)
+        return kept
+
+    @cached_property
     def plain_words(self) -> frozenset[str]:
         """Ordinary words of the names ("not", "found") that a one-letter slip must not turn into a code."""
         everyday = "done one none sound round bound fund gun sun bone tone cone lone zone okay ok"

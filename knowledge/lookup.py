@@ -284,22 +284,6 @@ def name_answer(kb: Knowledge, query: str, core: list[str], tokens: list[str]) -
     return None
 
 
-def _without_names(kb: Knowledge, tokens: list[str]) -> list[str]:
-    """Tokens without the names that follow their codes ("507 insufficient storage vs 413 payload too large")."""
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        out.append(tokens[i])
-        if tokens[i].isdigit():
-            names = [words(n) for s in kb.meanings(int(tokens[i])) for n in (s.phrase, *s.aliases)]
-            for name in sorted(names, key=len, reverse=True):
-                if name and tokens[i + 1 : i + 1 + len(name)] == name:
-                    i += len(name)
-                    break
-        i += 1
-    return out
-
-
 def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
     """A lookup answer when the question is a bare number, family, comparison, header or name; else None."""
     status_line = _STATUS_LINE.match(query) if query[:4].lower() == "http" else None
@@ -330,7 +314,7 @@ def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
         close = any(_fuzzy_tools()["ratio"](rest, title) >= NAME_CUTOFF - 8 for title in titles)
         if rest and (set(rest.split()) <= names | {"im"} or close):
             return code_answer(kb, query, int(numbers[0]))
-    if len(numbers) >= 2 and all(t in COMPARE_WORDS or t.isdigit() for t in _without_names(kb, tokens)):
+    if len(numbers) >= 2 and all(t in COMPARE_WORDS or t.isdigit() for t in kb.without_names(tokens)):
         distinct = list(dict.fromkeys(int(n) for n in numbers))
         if len(distinct) >= 2:
             return compare_answer(kb, query, distinct)

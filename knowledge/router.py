@@ -7,7 +7,7 @@ import re
 from knowledge.answer import Answer
 from knowledge.index import Knowledge
 from knowledge.lookup import code_answer, direct_lookup, invalid
-from knowledge.text import MAX_QUESTION_CHARS, clean, has_meaning, words
+from knowledge.text import MAX_QUESTION_CHARS, clean, has_meaning
 
 ACCEPTS = (
     "Ask about a status code by number (409), family (4xx), name (conflict), header (Retry-After) "
@@ -20,13 +20,6 @@ ON_TOPIC = 0.75
 _MENTION = re.compile(
     r"(?<![\w@])@(?:everyone|here|channel)\b|<[@#!][^>]{0,80}>", re.IGNORECASE
 )  # an off-topic cue this mild (e.g. "npm") still lets a named code be looked up
-
-
-def _followed_by_name(kb: Knowledge, text: str, code: int) -> bool:
-    """True when the text names the code with its phrase ("407 Proxy Authentication Required")."""
-    lowered = " ".join(words(text))
-    names = [name for status in kb.meanings(code) for name in (status.phrase, *status.aliases)]
-    return any(f"{code} {' '.join(words(name))}" in lowered for name in names)
 
 
 def route(kb: Knowledge, question: str) -> Answer:
@@ -54,7 +47,8 @@ def route(kb: Knowledge, question: str) -> Answer:
         # "FastAPI returns 422 for my request, what does that mean?" asks about the code itself
         return code_answer(kb, text, mentioned.pop())
     answer = scenarios.answer(text)
-    titled = {n for n in mentioned if _followed_by_name(kb, text, n)}
+    tokens = reading.tokens
+    titled = {int(t) for i, t in enumerate(tokens) if t.isdigit() and int(t) in mentioned and kb.name_after(tokens, i)}
     named = titled | {n for n in scenarios.analyser.code_mentions(reading.tokens) if kb.primary(n) is not None}
     if not answer.matches and on_topic and len(named) == 1:
         # "How to handle a 429 error in retrofit": no situation we know, one code named, nothing off-topic

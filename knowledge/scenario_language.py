@@ -13,8 +13,6 @@ import Stemmer
 from knowledge.fields import CatalogueError, Fields
 from knowledge.text import words
 
-NEGATIONS = frozenset({"not", "no", "without", "never", "cannot", "nonexistent", "missing"})
-
 
 class Language(NamedTuple):
     """The validated contents of language.toml."""

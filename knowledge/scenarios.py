@@ -10,7 +10,6 @@ ranks the codes. Off-topic cues scale the score down; below a threshold the engi
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -22,6 +21,7 @@ from knowledge.index import Knowledge
 from knowledge.model import Status
 from knowledge.scenario_index import PhraseIndex
 from knowledge.scenario_language import Analyser, language_file, read_language
+from knowledge.text import words
 
 UNKNOWN_WEIGHT = 3.0
 RECALL_BIAS = 2.0  # beta squared of the F-score: a phrase fully present matters more than extra words
@@ -88,18 +88,11 @@ class ScenarioEngine:
 
     def _without_code_names(self, question: str) -> str:
         """The question without "204 No Content"-style mentions: a code named is not a situation described."""
-        changed = True
-        while changed:
-            changed = False
-            for found in _CODE_THEN_WORDS.finditer(question):
-                code, following = int(found.group(1)), found.group(2).lower()
-                names = [name for status in self.kb.meanings(code) for name in (status.phrase, *status.aliases)]
-                name = next((n for n in names if following.startswith(n.lower())), None)
-                if name is not None:
-                    question = question[: found.start(2)] + question[found.start(2) + len(name) :]
-                    changed = True
-                    break
-        return question
+        if not any(ch.isdigit() for ch in question):
+            return question
+        tokens = words(question)
+        kept = self.kb.without_names(tokens)
+        return question if len(kept) == len(tokens) else " ".join(kept)
 
     # -- ranking ----------------------------------------------------------------
     def _query(self, terms: list[tuple[str, float]]) -> dict[str, float]:
@@ -241,9 +234,6 @@ class ScenarioEngine:
                 found = next((m for m in matches if m.status.code == code), None)
                 return RunnerUp(found or Match(status, 0.0), rule.rule)
         return None
-
-
-_CODE_THEN_WORDS = re.compile(r"\b([1-5]\d\d)\s+([A-Za-z].*)")
 
 
 def _ramp(value: float, knee: float, full: float) -> float:

@@ -59,18 +59,6 @@ DISCORD = Limits(
     button_value=90,
     buttons=25,
 )
-TERMINAL = Limits(
-    title=500,
-    text=20000,
-    field_name=200,
-    field_value=20000,
-    fields=100,
-    total=100000,
-    footer=500,
-    button_label=200,
-    button_value=2000,
-    buttons=50,
-)
 
 
 def truncate(text: str, limit: int) -> str:
