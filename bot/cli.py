@@ -72,8 +72,23 @@ def _parser() -> argparse.ArgumentParser:
         help="chat in the terminal (the default when no command is given)",
         description="The terminal chat: /status commands, the guide and checks, as in Slack and Discord.",
     )
-    for platform in PLATFORMS:
-        commands.add_parser(platform, help=f"run the {platform.capitalize()} adapter")
+    slack = commands.add_parser(
+        "slack",
+        help="run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)",
+        description="Run the Slack bot. Settings: SLACK_BOT_TOKEN (xoxb-…), SLACK_APP_TOKEN (xapp-…, Socket Mode) or "
+        "SLACK_SIGNING_SECRET (HTTP mode); SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET instead of "
+        "SLACK_BOT_TOKEN for installs into any number of workspaces; DATABASE_URL or STATUSBOT_DB.",
+    )
+    slack.add_argument("--host", help="HTTP mode: the address to listen on (default HOST, else 0.0.0.0)")
+    slack.add_argument("--port", help="HTTP mode: the port (default PORT, else 3000)")
+    discord = commands.add_parser(
+        "discord",
+        help="run the Discord bot",
+        description="Run the Discord bot. Settings: DISCORD_TOKEN; DISCORD_GUILD_ID (sync commands to one server), "
+        "DISCORD_MESSAGE_CONTENT=1 (typed quiz answers); DATABASE_URL or STATUSBOT_DB.",
+    )
+    discord.add_argument("--shard-ids", help="comma-separated shard ids this process runs (default: all)")
+    discord.add_argument("--shard-count", help="the total number of shards (with --shard-ids)")
     return parser
 
 
@@ -109,20 +124,27 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-PLATFORMS = {
-    "slack": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN"),
-    "discord": ("DISCORD_TOKEN",),
-}
+def _run_platform(args: argparse.Namespace) -> int:
+    """Start a chat adapter; a wrong setting is one line on stderr and exit status 2."""
+    import logging
 
+    from adapters.chat.settings import SettingError
 
-def _platform_placeholder(platform: str) -> int:
-    needs = " and ".join(PLATFORMS[platform])
-    sys.stderr.write(
-        f"statusbot {platform}: the {platform.capitalize()} adapter is not part of this version yet.\n"
-        f"When it lands it will read {needs} from the environment (or a .env file).\n"
-        "Meanwhile `statusbot` opens the same conversation in the terminal.\n"
-    )
-    return 2
+    level = getattr(logging, os.environ.get("LOG_LEVEL", "INFO").upper(), logging.INFO)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "slack":
+            from adapters.slack.main import run_slack  # type: ignore[import-not-found,unused-ignore]
+
+            return int(run_slack(args.host, args.port))
+        from adapters.discord.main import run_discord  # type: ignore[import-not-found,unused-ignore]
+
+        return int(run_discord(args.shard_ids, args.shard_count))
+    except SettingError as error:
+        sys.stderr.write(f"statusbot {args.command}: {error}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
 
 
 def load_dotenv_file() -> None:
@@ -145,8 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from adapters.console import run_console
 
             return run_console()
-        if args.command in PLATFORMS:
-            return _platform_placeholder(args.command)
+        if args.command in ("slack", "discord"):
+            return _run_platform(args)
         if args.command == "ask":
             return _ask(args, sys.stdout)
         if args.command == "eval":

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.cards import answer_card, status_card
 from bot.grammar import Command, parse
 from bot.guide import GUIDE_ACTION, decode, guide_reply
 from bot.lesson import did_you_mean_action, help_reply, lesson_reply, mistakes_reply, unknown_command_reply
+from bot.platform import CONSOLE_PLATFORM, Platform, failure_reply, new_reference, shared_by, typed_mode_unavailable
 from bot.quiz.chat import PRACTICE_ACTION, QuizChat, Where
 from bot.quiz.game import Player
+from bot.quiz.options import OptionError, settings_from
 from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION
-from bot.reply import Reply
+from bot.reply import Action, Reply
 from bot.review_card import USAGE, review_reply
 from knowledge import Knowledge, ask, knowledge
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
 log = logging.getLogger(__name__)
+
+SHARE_ACTION = "statusbot.share"
+SHARE_LIMIT = 60  # the question travels in the button: Discord's custom_id holds 100 characters in all
+SHARE_KINDS = {"a": "ask", "c": "check"}
 
 
 class User(NamedTuple):
@@ -39,8 +48,8 @@ CONSOLE_USER = User("console", "you")
 CONSOLE = Place()
 
 
-def default_quiz(kb: Knowledge) -> QuizChat:
-    """The quiz on the configured database (DATABASE_URL, else the SQLite file), migrated on start."""
+def default_quiz(kb: Knowledge, engine: Engine | None = None) -> QuizChat:
+    """The quiz on ``engine``, else on the configured database (DATABASE_URL, else the SQLite file) migrated now."""
     from bot.quiz.bank import Bank
     from bot.quiz.packs import load_packs
     from bot.quiz.service import QuizService
@@ -48,8 +57,9 @@ def default_quiz(kb: Knowledge) -> QuizChat:
     from bot.storage.quiz_store import QuizStore
     from knowledge import situations
 
-    engine = make_engine()
-    migrate(engine)
+    if engine is None:
+        engine = make_engine()
+        migrate(engine)
     bank = Bank(kb, situations(), load_packs())
     return QuizChat(kb, bank, QuizService(QuizStore(engine, questions=bank.by_id.get), bank, kb))
 
@@ -58,10 +68,16 @@ class Conversation:
     """Answers commands and button clicks with platform-neutral replies."""
 
     def __init__(
-        self, kb: Knowledge | None = None, *, prefix: str = "/", quiz: Callable[[], QuizChat] | None = None
+        self,
+        kb: Knowledge | None = None,
+        *,
+        prefix: str = "/",
+        quiz: Callable[[], QuizChat] | None = None,
+        platform: Platform = CONSOLE_PLATFORM,
     ) -> None:
         self.kb = kb or knowledge()
         self.prefix = prefix
+        self.platform = platform
         self._quiz_factory = quiz or (lambda: default_quiz(self.kb))
         self._quiz: QuizChat | None = None
         self._actions: dict[str, Callable[[Command], Reply]] = {
@@ -99,7 +115,13 @@ class Conversation:
             if action_id == GUIDE_ACTION:
                 path = decode(value)
                 if path is not None:
-                    return [guide_reply(self.kb, path)]
+                    return [guide_reply(self.kb, path)._replace(replace=True, private=self.platform.private_answers)]
+            if action_id == SHARE_ACTION:
+                version, _, rest = value.partition(":")
+                kind, _, question = rest.partition(":")
+                if version == "v1" and kind in SHARE_KINDS and question.strip():
+                    answer = self._actions[SHARE_KINDS[kind]](parse(f"/status {SHARE_KINDS[kind]} {question}"))
+                    return [shared_by(answer, user.name)]
             if action_id == CARD_ACTION:
                 code = value.partition(":")[2]
                 status = self.kb.primary(int(code)) if code.isdigit() else None
@@ -130,10 +152,31 @@ class Conversation:
             word = command.argument.split()[0] if command.argument.split() else command.argument
             return [unknown_command_reply(word, command.suggestion, self.prefix)]
         if command.command == "quiz":
+            if command.action == "start" and not self.platform.channel_messages and self._typed(command.argument):
+                return [typed_mode_unavailable(self.platform)]
             return self.quiz.command(
                 command.action, command.argument, Player(*user), self._where(place), moderator=place.moderator
             )
-        return [self._actions[command.action](command)]
+        reply = self._actions[command.action](command)
+        if self.platform.private_answers:
+            reply = self._shareable(reply, command) if command.action in ("ask", "check") else reply
+            reply = reply._replace(private=True)
+        return [reply]
+
+    @staticmethod
+    def _typed(argument: str) -> bool:
+        try:
+            return settings_from(argument).mode == "typed"
+        except OptionError:
+            return False  # the quiz itself explains bad options
+
+    def _shareable(self, reply: Reply, command: Command) -> Reply:
+        """On chat platforms answers are private first; a button shares the same answer with the channel."""
+        if reply.private or not command.argument or len(command.argument) > SHARE_LIMIT:
+            return reply
+        kind = "a" if command.action == "ask" else "c"
+        share = Action(SHARE_ACTION, "Share in channel", f"v1:{kind}:{command.argument}")
+        return reply._replace(private=True, actions=(*reply.actions, share))
 
     def _ask(self, command: Command) -> Reply:
         if not command.argument:
@@ -162,5 +205,6 @@ class Conversation:
         try:
             return handle()
         except Exception:  # the last line of defence: a user's text must never take the bot down
-            log.exception("statusbot failed to answer")
-            return [Reply(title="Sorry, that went wrong on my side", text="Please try again.", private=True)]
+            reference = new_reference()
+            log.exception("statusbot failed to answer (reference %s)", reference)
+            return [failure_reply(reference)]

@@ -44,6 +44,7 @@ class Reply(NamedTuple):
     footer: str = ""
     private: bool = False
     key: str = ""  # replies with the same key edit one message in place (a quiz question and its countdown)
+    replace: bool = False  # replaces the message whose button was pressed (the next step of the guide)
 
 
 def colour_of(code: int) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+CONNECT_TIMEOUT_S = 5
+STATEMENT_TIMEOUT_MS = 15000
 MIGRATION_LOCK = 4092025  # PostgreSQL advisory lock key for schema migrations
 
 
@@ -50,8 +52,10 @@ def make_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    options = {"options": f"-csearch_path={schema}"} if schema else {}
-    return create_engine(url, connect_args=options, pool_pre_ping=True)
+    # a server that accepts connections but never answers must not hang the bot: bounded connect and statements
+    options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}" + (f" -csearch_path={schema}" if schema else "")
+    connect_args: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_S, "options": options}
+    return create_engine(url, connect_args=connect_args, pool_pre_ping=True, pool_timeout=CONNECT_TIMEOUT_S)
 
 
 @contextmanager

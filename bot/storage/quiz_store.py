@@ -63,6 +63,14 @@ class LeaderRow(NamedTuple):
     wins: int
 
 
+class RunningGame(NamedTuple):
+    """A running game's place and its current question's deadline."""
+
+    workspace: str
+    channel: str
+    deadline: float
+
+
 class QuizStore:
     """Reads and writes games; keeps rebuilt games per process while nobody else changed them."""
 
@@ -297,6 +305,13 @@ class QuizStore:
         with self.engine.connect() as c:
             query = select(t.games.c.channel).where(t.games.c.status == "running", t.games.c.deadline <= now)
             return list(c.execute(query).scalars())
+
+    def running_games(self) -> list[RunningGame]:
+        """Where every running game is and when its question closes, for the schedulers of chat adapters."""
+        with self.engine.connect() as c:
+            g = t.games.c
+            query = select(g.workspace, g.channel, g.deadline).where(g.status == "running")
+            return [RunningGame(row.workspace, row.channel, row.deadline) for row in c.execute(query)]
 
     def running(self) -> list[str]:
         """Channels with a running game (after a restart: resume them, or close them)."""

@@ -95,3 +95,14 @@ practice = Table(
     Column("question_id", String(120), primary_key=True),
     Column("box", Integer, nullable=False),
 )
+
+# the platform message each Reply key was posted as, so any process can edit it in place
+chat_messages = Table(
+    "chat_messages",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("key", String(120), primary_key=True),
+    Column("channel", String(100), nullable=False),
+    Column("message_id", String(100), nullable=False),
+    Column("posted_at", Float, nullable=False, index=True),
+)

@@ -156,7 +156,7 @@ def test_migration_upgrades_a_populated_database_from_the_first_revision(tmp_pat
             )
         )
     migrate(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     quiz = service(engine, FakeClock())
     assert quiz.leaderboard(channel="C")[0].points == 120
     quiz.store.save_box("W", "u1", "q1", 3)

@@ -1,0 +1,10 @@
+"""What the Slack and Discord adapters share, written once and platform-neutral.
+
+- :mod:`adapters.chat.runtime`: the synchronous conversation run off the event loop, failures turned
+  into a private line with a reference id, and keyed replies delivered by editing the message a key
+  was posted as (stored in the database, so any process can edit it).
+- :mod:`adapters.chat.quiz_clock`: the loop that closes due quiz questions and edits countdowns.
+- :mod:`adapters.chat.settings`: configuration read from the environment, one clear line when wrong.
+
+Each adapter keeps only its platform's part: parsing events, rendering a Reply, the SDK calls.
+"""

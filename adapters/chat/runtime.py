@@ -1,0 +1,107 @@
+"""The conversation as chat adapters run it: off the event loop, never raising, keyed replies edited in place."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol, TypeVar
+
+from bot.conversation import Conversation, Place, User
+from bot.platform import failure_reply, new_reference
+from bot.reply import Reply
+from bot.storage.message_keys import MessageKeys
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Sender(Protocol):
+    """How an adapter shows a channel-visible reply on its platform."""
+
+    async def post(self, place: Place, reply: Reply) -> str | None:
+        """Post a new message; its platform id (None when it could not be posted)."""
+
+    async def edit(self, place: Place, message_id: str, reply: Reply) -> bool:
+        """Edit a message in place; False when it is gone and a new one should be posted."""
+
+
+class ChatRuntime:
+    """One per adapter process: runs the synchronous conversation in a thread pool and delivers replies."""
+
+    def __init__(self, conversation: Conversation, keys: MessageKeys | None, *, workers: int = 8) -> None:
+        self.conversation = conversation
+        self.keys = keys
+        # the conversation and the database are synchronous: one slow call must not hold the event loop
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="statusbot")
+
+    async def blocking(self, call: Callable[..., T], *args: object) -> T:
+        """Run a synchronous call in the pool without blocking the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self.pool, call, *args)
+
+    async def replies(self, call: Callable[[], list[Reply]]) -> list[Reply]:
+        """The replies of a conversation call, or the private failure line if it raised."""
+        try:
+            return await self.blocking(call)
+        except Exception:
+            return [failure(log, "the conversation failed")]
+
+    async def command(self, command: str, argument: str, user: User, place: Place) -> list[Reply]:
+        """A slash command (``status`` or ``quiz``) with its text."""
+        return await self.replies(lambda: self.conversation.on_command(command, argument, user, place))
+
+    async def text(self, text: str, user: User, place: Place) -> list[Reply]:
+        """A direct message or a mention: the same grammar, without the slash."""
+        return await self.replies(lambda: self.conversation.on_text(text, user, place))
+
+    async def action(self, action_id: str, value: str, user: User, place: Place) -> list[Reply]:
+        """A button click."""
+        return await self.replies(lambda: self.conversation.on_action(action_id, value, user, place))
+
+    async def message(self, text: str, user: User, place: Place) -> list[Reply]:
+        """A plain channel message (a typed quiz answer, or nothing)."""
+        return await self.replies(lambda: self.conversation.on_message(text, user, place))
+
+    async def publish(self, place: Place, replies: Iterable[Reply], sender: Sender, *, edit_only: bool = False) -> None:
+        """Show channel-visible replies in order: a keyed one edits the message its key was posted as (or posts
+        and remembers it), others are posted. ``edit_only`` skips keyed replies nobody posted yet (countdowns:
+        another process may be posting that message right now)."""
+        for reply in replies:
+            if reply.private:
+                continue
+            if not reply.key or self.keys is None:
+                if not edit_only:
+                    await sender.post(place, reply)
+                continue
+            known = await self.blocking(self.keys.get, reply.key)
+            if known is not None and await sender.edit(place._replace(channel=known.channel), known.message_id, reply):
+                continue
+            if edit_only:
+                continue
+            message_id = await sender.post(place, reply)
+            if message_id:
+                await self.blocking(self.keys.put, reply.key, place.channel, message_id)
+
+    async def guarded(self, work: Awaitable[None], tell: Callable[[Reply], Awaitable[object]]) -> None:
+        """Run an adapter's work after the platform was answered; a failure reaches the user as a private
+        line with a reference id (and the log), never as a traceback or a silent loss."""
+        try:
+            await work
+        except Exception:
+            reply = failure(log, "answering failed")
+            try:
+                await tell(reply)
+            except Exception:
+                log.exception("could not tell the user about the failure either")
+
+    def close(self) -> None:
+        """Stop the thread pool (pending calls finish first)."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def failure(logger: logging.Logger, what: str) -> Reply:
+    """Log the current exception under a new reference id and return the private line naming it."""
+    reference = new_reference()
+    logger.exception("%s (reference %s)", what, reference)
+    return failure_reply(reference)

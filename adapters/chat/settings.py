@@ -1,0 +1,77 @@
+"""Configuration of the chat adapters, read from the environment: a wrong setting is one clear line."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+
+class SettingError(Exception):
+    """A missing or malformed setting; the message is the one line the user sees."""
+
+
+def optional(name: str) -> str:
+    """The variable's value with surrounding blanks removed, '' when unset."""
+    return os.environ.get(name, "").strip()
+
+
+def token(name: str, prefix: str, *, what: str, required: bool = True) -> str:
+    """A secret token that must start with ``prefix`` and contain no blanks."""
+    value = optional(name)
+    if not value:
+        if required:
+            raise SettingError(f"{name} is not set: it should be {what} ({prefix}…)")
+        return ""
+    if not value.startswith(prefix) or re.search(r"\s", value):
+        raise SettingError(f"{name} does not look right: it should be {what}, starting with {prefix}")
+    return value
+
+
+def secret(name: str, *, what: str, pattern: str = r"[0-9a-fA-F]{16,}", required: bool = True) -> str:
+    """A secret matching ``pattern`` (by default the hex strings Slack hands out)."""
+    value = optional(name)
+    if not value:
+        if required:
+            raise SettingError(f"{name} is not set: it should be {what}")
+        return ""
+    if not re.fullmatch(pattern, value):
+        raise SettingError(f"{name} does not look right: it should be {what}")
+    return value
+
+
+def url(name: str, default: str) -> str:
+    """An http(s) base URL, with a trailing slash."""
+    value = optional(name) or default
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        raise SettingError(f"{name} does not look right: it should be an http(s) URL such as {default}")
+    return value if value.endswith("/") else value + "/"
+
+
+def port(value: str, name: str = "PORT") -> int:
+    """A TCP port number."""
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise SettingError(f"{name} does not look right: it should be a port number from 1 to 65535, not {value!r}")
+    return int(value)
+
+
+def open_database() -> Engine:
+    """The quiz database, migrated; an unusable one is one line naming the setting."""
+    from bot.storage.database import database_url, make_engine, migrate
+
+    name = "DATABASE_URL" if optional("DATABASE_URL") else "STATUSBOT_DB"
+    shape = (
+        "a database URL such as postgresql://user@host:5432/statusbot"
+        if name == "DATABASE_URL"
+        else "a writable path for the SQLite file"
+    )
+    try:
+        engine = make_engine(database_url())
+        migrate(engine)
+    except Exception as error:  # every failure here is a setting to fix, named in one line
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SettingError(f"{name} is not usable ({reason[:200]}): it should be {shape}") from None
+    return engine
