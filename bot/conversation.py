@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.cards import answer_card, status_card
+from bot.forms import CHECK_FORM, FORMS, Form
 from bot.grammar import Command, parse
 from bot.guide import GUIDE_ACTION, decode, guide_reply
 from bot.lesson import did_you_mean_action, help_reply, lesson_reply, mistakes_reply, unknown_command_reply
@@ -103,6 +104,28 @@ class Conversation:
     def on_command(self, command: str, argument: str, user: User = CONSOLE_USER, place: Place = CONSOLE) -> list[Reply]:
         """The replies to a platform slash command (``/status`` or ``/quiz`` with its text)."""
         return self.on_text(f"/{command} {argument}", user, place)
+
+    def form_for(self, command: str, argument: str) -> Form | None:
+        """The form a platform should open instead of answering: ``/status check`` with nothing to check."""
+        parsed = parse(f"/{command} {argument}")
+        if parsed.command == "status" and parsed.action == "check" and not parsed.argument:
+            return CHECK_FORM
+        return None
+
+    def on_form(self, form_id: str, text: str, user: User = CONSOLE_USER, place: Place = CONSOLE) -> list[Reply]:
+        """The replies to a submitted form (the pasted exchange of the check form)."""
+        if form_id not in FORMS:
+            return [Reply(title="That form no longer works", text="Try the command again.", private=True)]
+        return self.on_command("status", f"check\n{text}" if text.strip() else "check", user, place)
+
+    def home(self, place: Place = CONSOLE) -> list[Reply]:
+        """A platform's home page for the bot: what it understands, and the workspace's leaderboard."""
+
+        def replies() -> list[Reply]:
+            board = self.quiz.command("leaderboard", "scope:server", Player("home", "home"), self._where(place))
+            return [help_reply(self.prefix), *board]
+
+        return self._safely(replies)
 
     def on_message(self, text: str, user: User = CONSOLE_USER, place: Place = CONSOLE) -> list[Reply]:
         """A plain channel message: a typed answer when a typed-mode game runs there, else nothing."""

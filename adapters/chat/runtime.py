@@ -83,7 +83,7 @@ class ChatRuntime:
             if message_id:
                 await self.blocking(self.keys.put, reply.key, place.channel, message_id)
 
-    async def guarded(self, work: Awaitable[None], tell: Callable[[Reply], Awaitable[object]]) -> None:
+    async def guarded(self, work: Awaitable[object], tell: Callable[[Reply], Awaitable[object]]) -> None:
         """Run an adapter's work after the platform was answered; a failure reaches the user as a private
         line with a reference id (and the log), never as a traceback or a silent loss."""
         try:

@@ -52,8 +52,8 @@ def url(name: str, default: str) -> str:
 
 
 def port(value: str, name: str = "PORT") -> int:
-    """A TCP port number."""
-    if not value.isdigit() or not 0 < int(value) < 65536:
+    """A TCP port number (0: any free port, which the start-up line names)."""
+    if not value.isdigit() or not 0 <= int(value) < 65536:
         raise SettingError(f"{name} does not look right: it should be a port number from 1 to 65535, not {value!r}")
     return int(value)
 

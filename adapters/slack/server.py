@@ -1,0 +1,60 @@
+"""HTTP mode: the bolt app behind aiohttp (events, interactivity, OAuth install pages, a health check)."""
+
+from __future__ import annotations
+
+import time
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+
+
+class ReplayGuard:
+    """Refuses a signed request seen before: a captured request replayed within Slack's 5-minute window
+    would otherwise pass the signature check (bolt checks the signature and the timestamp's age)."""
+
+    def __init__(self, window: float = 310.0) -> None:
+        self.window = window
+        self._seen: dict[str, float] = {}
+
+    def first_time(self, signature: str) -> bool:
+        """True the first time a signature is seen within the window."""
+        now = time.monotonic()
+        if len(self._seen) > 10000 or (self._seen and next(iter(self._seen.values())) < now - self.window):
+            self._seen = {s: at for s, at in self._seen.items() if at >= now - self.window}
+        if not signature or signature in self._seen:
+            return not signature  # unsigned requests are left to bolt, which refuses them
+        self._seen[signature] = now
+        return True
+
+
+def web_app(app: AsyncApp) -> web.Application:
+    """The aiohttp application serving one bolt app."""
+    replays = ReplayGuard()
+
+    async def events(request: web.Request) -> web.Response:
+        # checked before anything runs; a forged signature recorded here is refused by bolt anyway
+        if not replays.first_time(request.headers.get("X-Slack-Signature", "")):
+            return web.json_response({"error": "invalid request"}, status=401)
+        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+
+    async def install(request: web.Request) -> web.Response:
+        assert app.oauth_flow is not None
+        return await to_aiohttp_response(await app.oauth_flow.handle_installation(await to_bolt_request(request)))
+
+    async def redirect(request: web.Request) -> web.Response:
+        assert app.oauth_flow is not None
+        return await to_aiohttp_response(await app.oauth_flow.handle_callback(await to_bolt_request(request)))
+
+    async def health(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    web_application = web.Application(client_max_size=1024 * 1024)
+    web_application.add_routes([web.post(EVENTS_PATH, events), web.get("/healthz", health)])
+    if app.oauth_flow is not None:
+        web_application.add_routes([web.get(INSTALL_PATH, install), web.get(REDIRECT_PATH, redirect)])
+    return web_application
