@@ -75,7 +75,7 @@ class QuizClock:
                     await self.runtime.publish(place, replies, sender)
                     self._edited[game.channel] = now
                     return
-                last = self._edited.setdefault(game.channel, now)  # first seen: the question was just posted
+                last = max(game.asked_at, self._edited.get(game.channel, 0.0))
                 if now - last < self.countdown_every or game.deadline - now < 2:
                     return
                 self._edited[game.channel] = now

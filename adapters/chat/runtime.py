@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+class CannotPost(Exception):
+    """The platform refused a post in the channel: the bot is not a member, or may not write there."""
+
+
 class Sender(Protocol):
     """How an adapter shows a channel-visible reply on its platform."""
 
@@ -66,22 +70,40 @@ class ChatRuntime:
     async def publish(self, place: Place, replies: Iterable[Reply], sender: Sender, *, edit_only: bool = False) -> None:
         """Show channel-visible replies in order: a keyed one edits the message its key was posted as (or posts
         and remembers it), others are posted. ``edit_only`` skips keyed replies nobody posted yet (countdowns:
-        another process may be posting that message right now)."""
+        another process may be posting that message right now). A reply the platform fails to take is logged
+        and the next one still goes out, so a failed edit never hides the next question; only
+        :class:`CannotPost` (the bot may not write in the channel) stops the delivery."""
         for reply in replies:
             if reply.private:
                 continue
-            if not reply.key or self.keys is None:
-                if not edit_only:
-                    await sender.post(place, reply)
-                continue
-            known = await self.blocking(self.keys.get, reply.key)
-            if known is not None and await sender.edit(place._replace(channel=known.channel), known.message_id, reply):
-                continue
-            if edit_only:
-                continue
-            message_id = await sender.post(place, reply)
-            if message_id:
-                await self.blocking(self.keys.put, reply.key, place.channel, message_id)
+            try:
+                await self._publish_one(place, reply, sender, edit_only=edit_only)
+            except CannotPost:
+                raise
+            except Exception:
+                log.exception("could not show %r in %s; going on with the rest", reply.title, place.channel)
+
+    async def _publish_one(self, place: Place, reply: Reply, sender: Sender, *, edit_only: bool) -> None:
+        if not reply.key or self.keys is None:
+            if not edit_only:
+                await sender.post(place, reply)
+            return
+        known = await self.blocking(self.keys.get, reply.key)
+        if known is not None:
+            try:
+                if await sender.edit(place._replace(channel=known.channel), known.message_id, reply):
+                    return
+            except CannotPost:
+                raise
+            except Exception:
+                if edit_only:
+                    raise
+                log.warning("editing %r failed; posting it anew", reply.title, exc_info=True)
+        if edit_only:
+            return
+        message_id = await sender.post(place, reply)
+        if message_id:
+            await self.blocking(self.keys.put, reply.key, place.channel, message_id)
 
     async def guarded(self, work: Awaitable[object], tell: Callable[[Reply], Awaitable[object]]) -> None:
         """Run an adapter's work after the platform was answered; a failure reaches the user as a private

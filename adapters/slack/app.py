@@ -19,9 +19,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.chat.runtime import ChatRuntime, Sender
+from adapters.chat.runtime import CannotPost, ChatRuntime, Sender
 from adapters.slack.render import action_id_of, form_view, home_view, message, result_view
-from adapters.slack.sender import CannotPost, SlackSender
+from adapters.slack.sender import SlackSender
 from bot.conversation import Place, User
 from bot.forms import FORMS
 from bot.platform import cannot_post_here

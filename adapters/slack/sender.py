@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.chat.runtime import CannotPost
 from adapters.slack.render import message
 from bot.conversation import Place
 from bot.reply import Reply
@@ -12,10 +13,6 @@ from bot.reply import Reply
 # the channel exists but the bot may not post there: the user is told how to invite it
 CANNOT_POST = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "ekm_access_denied"}
 GONE = {"message_not_found", "cant_update_message", "edit_window_closed"}
-
-
-class CannotPost(Exception):
-    """Slack refused a post in the channel (the bot is not a member, or may not write there)."""
 
 
 class SlackSender:

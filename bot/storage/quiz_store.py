@@ -64,10 +64,11 @@ class LeaderRow(NamedTuple):
 
 
 class RunningGame(NamedTuple):
-    """A running game's place and its current question's deadline."""
+    """A running game's place, and when its current question was asked and closes."""
 
     workspace: str
     channel: str
+    asked_at: float
     deadline: float
 
 
@@ -310,8 +311,8 @@ class QuizStore:
         """Where every running game is and when its question closes, for the schedulers of chat adapters."""
         with self.engine.connect() as c:
             g = t.games.c
-            query = select(g.workspace, g.channel, g.deadline).where(g.status == "running")
-            return [RunningGame(row.workspace, row.channel, row.deadline) for row in c.execute(query)]
+            query = select(g.workspace, g.channel, g.asked_at, g.deadline).where(g.status == "running")
+            return [RunningGame(row.workspace, row.channel, row.asked_at, row.deadline) for row in c.execute(query)]
 
     def running(self) -> list[str]:
         """Channels with a running game (after a restart: resume them, or close them)."""

@@ -406,7 +406,7 @@ class _Checker:
         pass
 
     def _block_context(self, path: str, block: Mapping[str, Any], ids: dict[str, str], surface: Surface) -> None:
-        elements = block.get("elements")
+        elements: Any = block.get("elements")
         if "elements" not in block or not self.list_or_report(
             f"{path}.elements", elements, min_len=1, max_len=10, what="elements"
         ):
@@ -419,7 +419,7 @@ class _Checker:
                 self.text_object(epath, element, max_len=2000)
 
     def _block_actions(self, path: str, block: Mapping[str, Any], ids: dict[str, str], surface: Surface) -> None:
-        elements = block.get("elements")
+        elements: Any = block.get("elements")
         if "elements" in block and self.list_or_report(
             f"{path}.elements", elements, min_len=1, max_len=25, what="elements"
         ):
@@ -446,7 +446,7 @@ class _Checker:
 
     def _block_rich_text(self, path: str, block: Mapping[str, Any], ids: dict[str, str], surface: Surface) -> None:
         # Shallow on purpose: the bot renders mrkdwn sections, so only the outer shape is worth checking.
-        elements = block.get("elements")
+        elements: Any = block.get("elements")
         if "elements" not in block or not self.list_or_report(
             f"{path}.elements", elements, min_len=1, max_len=10_000, what="elements"
         ):
@@ -521,3 +521,29 @@ def validate_view(view: Any, *, unique_action_ids_per: Literal["message", "block
     if "blocks" in view:
         checker.blocks("view.blocks", view["blocks"], kind)
     return checker.problems
+
+
+MAX_MESSAGE_TEXT = 40_000
+
+
+def validate_message(payload: Mapping[str, Any], *, require_content: bool = True) -> list[str]:
+    """Problems with a message-like payload (chat.postMessage args, an ack body, a response_url post).
+
+    Checks ``blocks``, the 40,000-character cap on top-level ``text`` and, with ``require_content``, that there
+    is something to show. A missing fallback ``text`` beside blocks is not a problem here (the fake warns).
+    """
+    problems: list[str] = []
+    if not isinstance(payload, Mapping):
+        return [f"payload: must be an object, got {type(payload).__name__}"]
+    blocks = payload.get("blocks")
+    if blocks is not None:
+        problems += validate_blocks(blocks)
+    text = payload.get("text")
+    if text is not None and not isinstance(text, str):
+        problems.append(f"text: must be a string, got {type(text).__name__}")
+    elif isinstance(text, str) and len(text) > MAX_MESSAGE_TEXT:
+        problems.append(f"text: is {len(text)} characters; max {MAX_MESSAGE_TEXT}")
+    has_text = isinstance(text, str) and bool(text.strip())
+    if require_content and not has_text and not blocks and not payload.get("attachments"):
+        problems.append("message has neither text nor blocks")
+    return problems

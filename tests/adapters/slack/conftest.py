@@ -16,11 +16,21 @@ from typing import Any
 import pytest
 
 from tests.fakes import slack_requests as req
+from tests.fakes.blockkit import validate_message
 from tests.fakes.slack_api import FakeSlack
 
 SECRET = "0123456789abcdef0123456789abcdef"
 TOKEN = "xoxb-1-test"
 LISTENING = re.compile(r"listening on http://127\.0\.0\.1:(\d+)/slack/events")
+MANIFEST_SCOPES = (
+    "commands",
+    "chat:write",
+    "users:read",
+    "app_mentions:read",
+    "im:history",
+    "channels:history",
+    "groups:history",
+)
 PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
@@ -108,6 +118,8 @@ class SlackProcess:
         response_name = f"{name}-{uuid.uuid4().hex[:6]}"
         url = self.fake.response_url(response_name)
         status, body = self.send(req.slash_command(command, text, response_url=url, **fields))
+        if isinstance(body, dict):  # Slack checks an answer given in the ack as it checks any message
+            assert validate_message(body) == [], validate_message(body)
         return status, body, response_name
 
     def click(self, message: Mapping[str, Any], action_id: str, value: str, **fields: Any) -> str:
@@ -134,6 +146,7 @@ def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
 def fake() -> Iterator[FakeSlack]:
     """A fake Slack for the module's tests (each test uses its own channels)."""
     with FakeSlack() as running:
+        running.bot_scopes = ",".join(MANIFEST_SCOPES)
         yield running
 
 
