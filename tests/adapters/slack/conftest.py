@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -172,7 +174,7 @@ def texts(blocks: list[dict[str, Any]]) -> str:
         for element in block.get("elements", []):
             text = element.get("text")
             out.append(text["text"] if isinstance(text, dict) else str(text or ""))
-    return "\n".join(out)
+    return "\n".join(out).replace("\u200b", "")  # zero-width spaces that break links are invisible
 
 
 def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -185,3 +187,71 @@ def button(blocks: list[dict[str, Any]], label: str) -> dict[str, Any]:
     found = [b for b in buttons(blocks) if b["text"]["text"].startswith(label)]
     assert found, f"no button {label!r} among {[b['text']['text'] for b in buttons(blocks)]}"
     return found[0]
+
+
+# -- added for the OAuth, Socket Mode and settings checks ------------------------------------------------------------
+CONNECTED = "statusbot slack: connected to Slack in Socket Mode"
+
+
+def wait_for_line(process: subprocess.Popen[bytes], log: Path, pattern: str, timeout: float = 30.0) -> re.Match[str]:
+    """Wait until the process's log has a line matching ``pattern``; fail with the log if it exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = re.search(pattern, log.read_text(), re.MULTILINE)
+        if found:
+            return found
+        if process.poll() is not None:
+            raise AssertionError(f"statusbot slack exited {process.returncode}:\n{log.read_text()}")
+        time.sleep(0.05)
+    raise AssertionError(f"no line matching {pattern!r} within {timeout} s:\n{log.read_text()}")
+
+
+class SocketModeProcess(SlackProcess):
+    """`statusbot slack` in Socket Mode (SLACK_APP_TOKEN set, no signing secret): ready once it says it connected.
+
+    It serves no HTTP, so ``port`` is 0 and ``url`` means nothing; drive it with ``fake.socket_send``.
+    """
+
+    def __init__(self, fake: FakeSlack, workdir: Path, *, app_token: str = "xapp-1-A1-test", **settings: str) -> None:
+        super().__init__(fake, workdir, secret="", SLACK_APP_TOKEN=app_token, **settings)
+
+    def _wait_listening(self, timeout: float = 30.0) -> int:
+        wait_for_line(self.process, self.log, "^" + re.escape(CONNECTED) + "$", timeout)
+        return 0
+
+    def stderr(self) -> str:
+        """Everything the process wrote on stderr so far."""
+        return self.log.read_text()
+
+
+def http_get(url: str, headers: Mapping[str, str] | None = None) -> tuple[int, list[tuple[str, str]], str]:
+    """GET over loopback without following redirects or using proxies; (status, header pairs, body text)."""
+    parsed = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port, timeout=10)
+    try:
+        target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+        connection.request("GET", target, headers=dict(headers or {}))
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read().decode()
+    finally:
+        connection.close()
+
+
+def run_until_exit(workdir: Path, *args: str, timeout: float = 20.0, **settings: str) -> tuple[int, str]:
+    """Run `statusbot slack ARGS` with only ``settings`` (plus a database in ``workdir`` unless given) until it
+    exits; (exit status, stderr). Fails if it is still running after ``timeout`` (a hang)."""
+    settings.setdefault("STATUSBOT_DB", str(workdir / "statusbot.sqlite3"))
+    env = clean_env(**settings)
+    try:
+        done = subprocess.run(
+            [*statusbot_command(), "slack", *args],
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise AssertionError(f"statusbot slack still running after {timeout} s:\n{error.stderr}") from None
+    return done.returncode, done.stderr

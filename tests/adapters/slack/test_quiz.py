@@ -65,7 +65,16 @@ def test_a_whole_game_with_several_players(slack: SlackProcess, fake: FakeSlack)
         what="reveal",
     )
     answer = header(reveal).removeprefix("Answer: ")
-    assert first_right(reveal) == next(name for name, label in picked.items() if label == answer)
+    # long choices are cut on the button (and the title): compare what both show
+    shown = {name: label.rstrip("…") for name, label in picked.items()}
+    right = [
+        name
+        for name, label in shown.items()
+        if answer.rstrip("…").startswith(label) or label.startswith(answer.rstrip("…"))
+    ]
+    assert first_right(reveal) == (right[0] if right else ""), (answer, picked, texts(reveal))
+    if not right:
+        assert "Nobody got it this time." in texts(reveal)
     # a click on the closed question is refused privately
     late = slack.click(
         first.to_dict(),
@@ -85,7 +94,9 @@ def test_a_whole_game_with_several_players(slack: SlackProcess, fake: FakeSlack)
     everyone_clicks(slack, second, channel)
     # everyone who played question 1 answered question 2: it closes at once, then the final standings
     final = fake.wait_for(
-        lambda: [m for m in fake.messages(channel) if header(m.blocks).startswith("Game over")], what="standings"
+        lambda: [m for m in fake.messages(channel) if header(m.blocks).startswith("Game over")],
+        timeout=15,
+        what="standings",
     )[0]
     assert "Standings" in texts(final.blocks) and " pts (" in texts(final.blocks)
     assert len(question_messages(fake, channel)) == 2  # two questions, each one message edited in place
@@ -105,7 +116,9 @@ def test_only_the_starter_or_a_workspace_admin_can_stop_a_game(slack: SlackProce
     try:
         slack.command("/quiz", "stop", channel_id=channel, user_id="U9", user_name="boss")
         final = fake.wait_for(
-            lambda: [m for m in fake.messages(channel) if header(m.blocks).startswith("Game over")], what="end"
+            lambda: [m for m in fake.messages(channel) if header(m.blocks).startswith("Game over")],
+            timeout=15,
+            what="end",
         )[0]
     finally:
         fake.admins.discard("U9")
@@ -145,7 +158,7 @@ def test_typed_answers_are_read_from_channel_messages(slack: SlackProcess, fake:
     assert all(e.user != "U5" for e in fake.ephemerals(channel))  # chatter got no reply
     slack.command("/quiz", "skip", channel_id=channel, user_id="U1")
     final = fake.wait_for(
-        lambda: [m for m in fake.messages(channel) if header(m.blocks).startswith("Game over")], what="end"
+        lambda: [m for m in fake.messages(channel) if header(m.blocks).startswith("Game over")], timeout=15, what="end"
     )[0]
     assert "wins" in header(final.blocks)
     assert fake.rejected == []
@@ -169,6 +182,7 @@ def test_a_game_in_a_channel_the_bot_is_not_in_says_how_to_invite_it(slack: Slac
     assert ack == ""
     fake.wait_for(lambda: question_messages(fake, "C-outside"), what="the game after the invite")
     slack.command("/quiz", "stop", channel_id="C-outside")
+    fake.wait_for(lambda: [m for m in fake.messages("C-outside") if header(m.blocks).startswith("Game over")])
 
 
 def test_web_api_failures_lose_neither_the_game_nor_the_scores(slack: SlackProcess, fake: FakeSlack) -> None:
@@ -188,8 +202,10 @@ def test_web_api_failures_lose_neither_the_game_nor_the_scores(slack: SlackProce
     )[0]
     everyone_clicks(slack, second, channel)
     final = fake.wait_for(
-        lambda: [m for m in fake.messages(channel) if header(m.blocks).startswith("Game over")], what="end"
+        lambda: [m for m in fake.messages(channel) if header(m.blocks).startswith("Game over")], timeout=15, what="end"
     )[0]
+    # a reveal whose edit failed is posted anew: both answers are shown, whatever the failures hit
+    assert len([m for m in fake.messages(channel) if header(m.blocks).startswith("Answer: ")]) == 2
     standings = texts(final.blocks)
     assert all(f"{name} [" in standings or f"{name}:" in standings for _, name in PLAYERS[: len(buttons(first.blocks))])
     assert fake.rejected == [] and slack.running()
