@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 CONNECT_TIMEOUT_S = 5
@@ -53,7 +53,10 @@ def make_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
 
         return engine
     # a server that accepts connections but never answers must not hang the bot: bounded connect and statements
-    options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}" + (f" -csearch_path={schema}" if schema else "")
+    given = make_url(url).query.get("options", "")  # the URL's own options (a search_path, say) are kept
+    options = " ".join(
+        filter(None, [given if isinstance(given, str) else " ".join(given), f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"])
+    ) + (f" -csearch_path={schema}" if schema else "")
     connect_args: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_S, "options": options}
     return create_engine(url, connect_args=connect_args, pool_pre_ping=True, pool_timeout=CONNECT_TIMEOUT_S)
 

@@ -37,7 +37,7 @@ def first_right(reveal: list[dict[str, Any]]) -> str:
 
 def test_a_whole_game_with_several_players(slack: SlackProcess, fake: FakeSlack) -> None:
     channel = "C-game"
-    status, ack, started = slack.command("/quiz", "start questions:2 seconds:8", channel_id=channel, user_name="ada")
+    status, ack, _ = slack.command("/quiz", "start questions:2 seconds:8", channel_id=channel, user_name="ada")
     assert status == 200 and ack == ""
     first = fake.wait_for(lambda: question_messages(fake, channel), what="question 1")[0]
     assert header(first.blocks) == "Question 1 of 2"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.adapters.slack.conftest import SlackProcess, button, buttons, header, texts
@@ -145,10 +147,11 @@ def test_forged_stale_and_replayed_requests_are_refused_and_change_nothing(
     url = fake.response_url("forged")
     body = req.slash_command("/quiz", "start", channel_id="C-forged", response_url=url)
     assert slack.send(body, req.sign("f" * 32, body))[0] == 401
-    assert slack.send(body, req.sign(slack.secret, body, timestamp=int(__import__("time").time()) - 400))[0] == 401
+    assert slack.send(body, req.sign(slack.secret, body, timestamp=int(time.time()) - 400))[0] == 401
     signed = req.sign(slack.secret, body)
     assert slack.send(body, signed)[0] == 200
     assert slack.send(body, signed)[0] == 401  # the same signed request again
     fake.wait_for(lambda: fake.messages("C-forged"), what="the one game's question")
-    _, score, _ = slack.command("/quiz", "stop", channel_id="C-forged")
+    slack.command("/quiz", "stop", channel_id="C-forged")
+    fake.wait_for(lambda: [m for m in fake.messages("C-forged") if header(m.blocks).startswith("Game over")])
     assert len(fake.messages("C-forged")) == 2  # one question, one final standings: the replay started nothing

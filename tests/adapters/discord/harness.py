@@ -1,0 +1,104 @@
+"""Running the real discord.py client of statusbot against the fake Discord, in the test's event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import discord.http
+from discord.gateway import DiscordWebSocket
+
+from adapters.discord.main import Settings, point_at
+from adapters.discord.setup import create_client
+from bot.storage.database import make_engine, migrate
+from tests.fakes.discord_api import FakeDiscord, InteractionRecord
+
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy", "NO_PROXY")
+# quick enough for a test, and still the production code paths: a clock tick every 0.1 s, countdowns every 1 s
+FAST = {"clock_interval": 0.1, "countdown_every": 1.0}
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    fake: FakeDiscord,
+    database: Path,
+    *,
+    message_content: bool = False,
+    shard_ids: list[int] | None = None,
+    shard_count: int | None = None,
+    **tuning: float,
+) -> AsyncIterator[Any]:
+    """statusbot's client connected to ``fake`` on the SQLite file ``database``; closed (and checked) on exit."""
+    saved = discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    point_at(fake.api_base)
+    engine = make_engine(f"sqlite:///{database}")
+    migrate(engine)
+    settings = Settings(fake.token, None, message_content, fake.api_base, shard_ids, shard_count)
+    client = create_client(settings, engine=engine, **{**FAST, **tuning})
+    client._connection.guild_ready_timeout = 0.05
+    task = asyncio.create_task(client.start(fake.token))
+    try:
+        await asyncio.sleep(0)
+        ready = asyncio.create_task(client.wait_until_ready())
+        await asyncio.wait({ready, task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            ready.cancel()
+            task.result()  # raises what stopped the client
+        assert ready.done(), "the client did not become ready"
+        client.test_task = task
+        yield client
+        assert not task.done(), "the client stopped while the test ran"
+    finally:
+        await client.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, 10)
+        client.runtime.close()
+        engine.dispose()
+        discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+def running(client: Any) -> bool:
+    return not client.test_task.done()
+
+
+async def answered(fake: FakeDiscord, record: InteractionRecord, timeout: float = 5.0) -> InteractionRecord:
+    """The interaction once the bot has responded to it (and has no more work in flight for it)."""
+    await fake.wait_for_response_async(record, timeout)
+    return record
+
+
+def embed(message: dict[str, Any] | None) -> dict[str, Any]:
+    assert message is not None, "no message"
+    assert message.get("embeds"), f"no embed in {message}"
+    return message["embeds"][0]
+
+
+def title(message: dict[str, Any] | None) -> str:
+    """The first embed's title; "" for a message without one (a "thinking…" placeholder)."""
+    assert message is not None, "no message"
+    return str(message["embeds"][0].get("title")) if message.get("embeds") else ""
+
+
+def buttons(message: dict[str, Any] | None) -> list[dict[str, Any]]:
+    assert message is not None
+    return [c for row in message.get("components") or [] for c in row.get("components") or []]
+
+
+def button(message: dict[str, Any] | None, label: str) -> str:
+    """The custom_id of the button labelled ``label`` (or starting with it)."""
+    for component in buttons(message):
+        if component.get("label", "").startswith(label) and "custom_id" in component:
+            return str(component["custom_id"])
+    raise AssertionError(f"no button {label!r} in {[c.get('label') for c in buttons(message)]}")
+
+
+def text_of(message: dict[str, Any] | None) -> str:
+    """Everything an embed says, for substring assertions."""
+    card = embed(message)
+    parts = [card.get("title") or "", card.get("description") or ""]
+    parts += [f"{f['name']}\n{f['value']}" for f in card.get("fields") or []]
+    parts.append((card.get("footer") or {}).get("text") or "")
+    return "\n".join(parts)
