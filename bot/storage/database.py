@@ -54,9 +54,9 @@ def make_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
         return engine
     # a server that accepts connections but never answers must not hang the bot: bounded connect and statements
     given = make_url(url).query.get("options", "")  # the URL's own options (a search_path, say) are kept
-    options = " ".join(
-        filter(None, [given if isinstance(given, str) else " ".join(given), f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"])
-    ) + (f" -csearch_path={schema}" if schema else "")
+    own = given if isinstance(given, str) else " ".join(given)
+    options = f"{own} -c statement_timeout={STATEMENT_TIMEOUT_MS}".strip()
+    options += f" -csearch_path={schema}" if schema else ""
     connect_args: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_S, "options": options}
     return create_engine(url, connect_args=connect_args, pool_pre_ping=True, pool_timeout=CONNECT_TIMEOUT_S)
 
