@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from bot.cards import answer_card, status_card
 from bot.forms import CHECK_FORM, FORMS, Form
-from bot.grammar import Command, parse
+from bot.grammar import ACTION_NAMES, Command, closest, parse
 from bot.guide import GUIDE_ACTION, decode, guide_reply
 from bot.lesson import did_you_mean_action, help_reply, lesson_reply, mistakes_reply, unknown_command_reply
 from bot.platform import CONSOLE_PLATFORM, Platform, failure_reply, new_reference, shared_by, typed_mode_unavailable
-from bot.quiz.chat import PRACTICE_ACTION, QuizChat, Where
+from bot.quiz.chat import PRACTICE_ACTION, QUIZ_HELP, QuizChat, Where
 from bot.quiz.game import Player
 from bot.quiz.options import OptionError, settings_from
 from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION
@@ -175,6 +175,19 @@ class Conversation:
             word = command.argument.split()[0] if command.argument.split() else command.argument
             return [unknown_command_reply(word, command.suggestion, self.prefix)]
         if command.command == "quiz":
+            if command.action == "help" and command.argument.split():
+                word = command.argument.split()[0]
+                suggestion = closest(word, list(ACTION_NAMES["quiz"]))
+                return [
+                    Reply(
+                        title=f"Did you mean {self.prefix}quiz {ACTION_NAMES['quiz'][suggestion]}?"
+                        if suggestion
+                        else f"I don't know {self.prefix}quiz {word[:40]}",
+                        text=QUIZ_HELP,
+                        colour="grey",
+                        private=True,
+                    )
+                ]
             if command.action == "start" and not self.platform.channel_messages and self._typed(command.argument):
                 return [typed_mode_unavailable(self.platform)]
             return self.quiz.command(

@@ -155,3 +155,11 @@ def test_forged_stale_and_replayed_requests_are_refused_and_change_nothing(
     slack.command("/quiz", "stop", channel_id="C-forged")
     fake.wait_for(lambda: [m for m in fake.messages("C-forged") if header(m.blocks).startswith("Game over")])
     assert len(fake.messages("C-forged")) == 2  # one question, one final standings: the replay started nothing
+
+
+def test_an_unknown_subcommand_gets_a_private_did_you_mean(slack: SlackProcess) -> None:
+    _, ack, _ = slack.command("/quiz", "strat questions:3", channel_id="C-typo")
+    assert ack["response_type"] == "ephemeral"
+    assert header(ack["blocks"]) == "Did you mean /quiz start?"
+    _, ack, _ = slack.command("/status", "giude", channel_id="C-typo")
+    assert header(ack["blocks"]) == "Did you mean /status guide?"
