@@ -44,35 +44,29 @@ def new_reference() -> str:
     return uuid.uuid4().hex[:8]
 
 
+def _note(title: str, text: str) -> Reply:
+    return Reply(title=title, text=text, colour="grey", private=True)
+
+
 def failure_reply(reference: str) -> Reply:
     """The private line a user sees when answering them failed on our side."""
-    return Reply(
-        title="Sorry, that went wrong on my side",
-        text=f"Please try again. If it keeps happening, quote reference {reference}.",
-        colour="grey",
-        private=True,
+    return _note(
+        "Sorry, that went wrong on my side", f"Please try again. If it keeps happening, quote reference {reference}."
     )
 
 
 def typed_mode_unavailable(platform: Platform) -> Reply:
     """Why a typed-answer game can't start here, and the button game instead."""
     how = TYPED_MODE_HOW.get(platform.name, "This chat can't read typed answers.")
-    return Reply(
-        title="Typed answers aren't available here",
-        text=f"{how}\nMeanwhile /quiz start mode:buttons plays the same game with answer buttons.",
-        colour="grey",
-        private=True,
+    return _note(
+        "Typed answers aren't available here",
+        f"{how}\nMeanwhile /quiz start mode:buttons plays the same game with answer buttons.",
     )
 
 
 def cannot_post_here(platform: Platform) -> Reply:
     """The bot was refused posting in the channel (not a member, or no permission)."""
-    return Reply(
-        title="I can't post in this channel",
-        text=INVITE_HOW.get(platform.name, "Add me to the channel first."),
-        colour="grey",
-        private=True,
-    )
+    return _note("I can't post in this channel", INVITE_HOW.get(platform.name, "Add me to the channel first."))
 
 
 def shared_by(reply: Reply, name: str) -> Reply:

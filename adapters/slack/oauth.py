@@ -26,12 +26,11 @@ log = logging.getLogger(__name__)
 STATE_SECONDS = 600
 
 
-class InstallationStore(AsyncInstallationStore):
-    """slack_sdk's SQLAlchemy installation store, run off the event loop."""
+class _OffTheLoop:
+    """What both wrapped stores share: slack_sdk's store, the runtime's threads, the tables."""
 
-    def __init__(self, engine: Engine, client_id: str, runtime: ChatRuntime) -> None:
-        self.store = SQLAlchemyInstallationStore(client_id=client_id, engine=engine, logger=log)
-        self.runtime = runtime
+    store: SQLAlchemyInstallationStore | SQLAlchemyOAuthStateStore
+    runtime: ChatRuntime
 
     @property
     def logger(self) -> logging.Logger:
@@ -40,6 +39,16 @@ class InstallationStore(AsyncInstallationStore):
     def create_tables(self) -> None:
         """Create slack_sdk's tables where they are missing (slack_sdk owns their shape)."""
         self.store.metadata.create_all(self.store.engine, checkfirst=True)
+
+
+class InstallationStore(_OffTheLoop, AsyncInstallationStore):
+    """slack_sdk's SQLAlchemy installation store, run off the event loop."""
+
+    def __init__(self, engine: Engine, client_id: str, runtime: ChatRuntime) -> None:
+        self.store: SQLAlchemyInstallationStore = SQLAlchemyInstallationStore(
+            client_id=client_id, engine=engine, logger=log
+        )
+        self.runtime = runtime
 
     async def async_save(self, installation: Installation) -> None:
         await self.runtime.blocking(self.store.save, installation)
@@ -91,21 +100,15 @@ class InstallationStore(AsyncInstallationStore):
         await self.async_delete_installation(enterprise_id=enterprise_id, team_id=team_id)
 
 
-class StateStore(AsyncOAuthStateStore):
+class StateStore(_OffTheLoop, AsyncOAuthStateStore):
     """slack_sdk's SQLAlchemy state store, with states signed by the app's state secret."""
 
     def __init__(self, engine: Engine, secret: str, runtime: ChatRuntime) -> None:
-        self.store = SQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=engine, logger=log)
+        self.store: SQLAlchemyOAuthStateStore = SQLAlchemyOAuthStateStore(
+            expiration_seconds=STATE_SECONDS, engine=engine, logger=log
+        )
         self.secret = secret.encode()
         self.runtime = runtime
-
-    @property
-    def logger(self) -> logging.Logger:
-        return log
-
-    def create_tables(self) -> None:
-        """Create slack_sdk's table where it is missing."""
-        self.store.metadata.create_all(self.store.engine, checkfirst=True)
 
     def _sign(self, state: str) -> str:
         return hmac.new(self.secret, state.encode(), hashlib.sha256).hexdigest()[:32]

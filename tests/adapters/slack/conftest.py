@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.fakes import slack_requests as req
 from tests.fakes.blockkit import validate_message
@@ -24,14 +25,11 @@ from tests.fakes.slack_api import FakeSlack
 SECRET = "0123456789abcdef0123456789abcdef"
 TOKEN = "xoxb-1-test"
 LISTENING = re.compile(r"listening on http://127\.0\.0\.1:(\d+)/slack/events")
-MANIFEST_SCOPES = (
-    "commands",
-    "chat:write",
-    "users:read",
-    "app_mentions:read",
-    "im:history",
-    "channels:history",
-    "groups:history",
+# the scopes a team grants by installing from the manifest, read from the file users paste
+MANIFEST_SCOPES = tuple(
+    yaml.safe_load((Path(__file__).resolve().parents[3] / "slack" / "manifest.yml").read_text())["oauth_config"][
+        "scopes"
+    ]["bot"]
 )
 PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 

@@ -1,0 +1,117 @@
+"""The Discord client: a sharded gateway connection, the command tree, the quiz clock and typed answers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+
+from adapters.chat.quiz_clock import QuizClock
+from adapters.chat.runtime import ChatRuntime, Sender
+from adapters.discord.commands import build_tree
+from adapters.discord.components import ActionButton
+from adapters.discord.interactions import Handler
+from adapters.discord.sender import NO_MENTIONS, ChannelSender
+from bot.platform import Platform
+from bot.suggest import Suggester
+
+log = logging.getLogger(__name__)
+
+
+def intents(message_content: bool) -> discord.Intents:
+    """No privileged intent, except Message Content when typed answers were asked for."""
+    chosen = discord.Intents.default()
+    chosen.members = False
+    chosen.presences = False
+    chosen.message_content = message_content
+    return chosen
+
+
+class StatusClient(discord.AutoShardedClient):
+    """statusbot on Discord; every event goes through the shared chat runtime."""
+
+    def __init__(
+        self,
+        runtime: ChatRuntime,
+        platform: Platform,
+        suggester: Suggester,
+        *,
+        guild_id: int | None = None,
+        shard_ids: list[int] | None = None,
+        shard_count: int | None = None,
+        clock_interval: float = 1.0,
+        countdown_every: float = 5.0,
+        patience: float = 1.5,
+    ) -> None:
+        shards: dict[str, Any] = {"shard_ids": shard_ids} if shard_ids is not None else {}
+        super().__init__(
+            intents=intents(platform.channel_messages),
+            shard_count=shard_count,
+            allowed_mentions=NO_MENTIONS,
+            **shards,
+        )
+        self.runtime = runtime
+        self.platform = platform
+        self.guild_id = guild_id
+        self.handler = Handler(runtime, platform, self, patience=patience)
+        self.tree = build_tree(self, self.handler, suggester)
+        self.sender = ChannelSender(self)
+        self.clock = QuizClock(
+            runtime, self._sender_for, owns=self.owns, interval=clock_interval, countdown_every=countdown_every
+        )
+        self._clock_task: asyncio.Task[None] | None = None
+
+    async def setup_hook(self) -> None:
+        # buttons are routed by custom_id alone: clicks on messages from before a restart still work
+        self.add_dynamic_items(ActionButton)
+        if self.shard_count is not None:
+            # with a given shard count discord.py skips GET /gateway/bot and dials its built-in gateway URL;
+            # ask the API (DISCORD_API_URL) instead, as it does for automatic sharding
+            _, url, _ = await self.http.get_bot_gateway()
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        if self.guild_id is not None:
+            guild = discord.Object(self.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+
+    async def on_ready(self) -> None:
+        if self._clock_task is None:  # on_ready fires again after a reconnect
+            self._clock_task = asyncio.create_task(self.clock.run(), name="statusbot-quiz-clock")
+        log.info("statusbot is on Discord as %s (shards %s of %s)", self.user, self.shard_ids, self.shard_count)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.guild is None:  # DMs carry their text without the Message Content intent
+            await self.handler.direct(message)
+        elif self.platform.channel_messages:
+            await self.handler.typed(message)
+
+    def owns(self, workspace: str) -> bool:
+        """Whether this process's shards receive the guild's events (so its clock looks after its games)."""
+        if workspace == "dm":
+            return True
+        if not workspace.isdigit():
+            return False
+        count = self.shard_count or 1
+        mine = self.shard_ids if self.shard_ids is not None else range(count)
+        return (int(workspace) >> 22) % count in mine
+
+    async def _sender_for(self, workspace: str) -> Sender | None:
+        return self.sender if self.is_ready() else None
+
+    async def close(self) -> None:
+        if self._clock_task is not None:
+            self._clock_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._clock_task
+        await super().close()
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        # an event handler's failure is logged; the client keeps running
+        log.exception("the %s handler failed", event_method)

@@ -1,0 +1,282 @@
+"""Answering Discord interactions: in time, and each Reply where it belongs.
+
+Every interaction gets exactly one first response within Discord's 3 seconds: the conversation is
+given ``patience`` seconds, after which the interaction is deferred and answered by follow-ups.
+Then private replies go to the user alone (ephemeral), a ``replace`` reply edits the clicked message,
+and channel-visible ones go through the shared runtime's ``publish`` (keyed ones edit in place).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from adapters.chat.runtime import ChatRuntime, failure
+from adapters.discord import render
+from adapters.discord.sender import NO_MENTIONS, ChannelSender
+from bot.conversation import Place, User
+from bot.grammar import parse
+from bot.platform import Platform, cannot_post_here
+from bot.reply import Reply
+
+log = logging.getLogger(__name__)
+Interaction = discord.Interaction[Any]
+MODAL_TITLE_LIMIT = 45
+PLACEHOLDER_LIMIT = 100
+MODAL_KEPT = 3600.0  # seconds an unanswered box is remembered (a dismissed one never reports back)
+
+
+def place_of(interaction: Interaction) -> Place:
+    """The guild (or "dm"), the channel, and whether Discord says the user moderates there."""
+    permissions = interaction.permissions
+    moderator = interaction.guild_id is not None and (permissions.manage_messages or permissions.manage_guild)
+    workspace = str(interaction.guild_id) if interaction.guild_id else "dm"
+    return Place(workspace, str(interaction.channel_id or "dm"), moderator)
+
+
+def user_of(interaction: Interaction) -> User:
+    """The user's id and display name (a name to show, never a mention)."""
+    return User(str(interaction.user.id), interaction.user.display_name)
+
+
+class Exchange:
+    """One interaction's responses: the first one exactly once, then follow-ups."""
+
+    def __init__(self, interaction: Interaction) -> None:
+        self.interaction = interaction
+        self.clicked = interaction.type is discord.InteractionType.component
+        self.placeholder = False  # a "thinking…" message that the next private reply fills
+
+    @property
+    def responded(self) -> bool:
+        return self.interaction.response.is_done()
+
+    async def defer(self) -> None:
+        """Acknowledge now, answer later: silently for a click, "thinking" (private) otherwise."""
+        if self.responded:
+            return
+        if self.clicked:
+            await self.interaction.response.defer()
+        else:
+            await self.interaction.response.defer(ephemeral=True, thinking=True)
+            self.placeholder = True
+
+    async def replace(self, reply: Reply) -> None:
+        """Show the reply in place of the message whose button was clicked."""
+        if self.responded:
+            await self.interaction.edit_original_response(allowed_mentions=NO_MENTIONS, **render.edit(reply))
+        else:
+            await self.interaction.response.edit_message(allowed_mentions=NO_MENTIONS, **render.edit(reply))
+
+    async def private(self, reply: Reply) -> None:
+        """Show the reply to this user alone."""
+        if not self.responded:
+            await self.interaction.response.send_message(
+                ephemeral=True, allowed_mentions=NO_MENTIONS, **render.message(reply)
+            )
+            return
+        await self.interaction.followup.send(ephemeral=True, allowed_mentions=NO_MENTIONS, **render.message(reply))
+        self.placeholder = False
+
+    async def finish(self) -> None:
+        """Remove a "thinking" message that no private reply came to fill (the answer went to the channel)."""
+        if self.placeholder:
+            self.placeholder = False
+            await self.interaction.delete_original_response()
+
+    def may_post(self) -> bool:
+        """Whether the bot itself can post in this channel: installed in this server (or in its own DM with
+        the user) and allowed to send embeds here. Otherwise Discord would refuse the post."""
+        interaction = self.interaction
+        if interaction.guild_id is None:
+            return interaction.context.dm_channel
+        allowed = interaction.app_permissions
+        return interaction.is_guild_integration() and allowed.send_messages and allowed.embed_links
+
+
+class FollowupSender:
+    """Channel-visible replies as public follow-ups of the interaction, where the bot cannot post itself
+    (a user install in a server or DM without the bot); they can be edited for the token's 15 minutes."""
+
+    def __init__(self, exchange: Exchange) -> None:
+        self.exchange = exchange
+
+    async def post(self, place: Place, reply: Reply) -> str | None:
+        await self.exchange.finish()  # a "thinking" placeholder is private: the public reply must not fill it
+        sent = await self.exchange.interaction.followup.send(
+            wait=True, allowed_mentions=NO_MENTIONS, **render.message(reply)
+        )
+        return str(sent.id)
+
+    async def edit(self, place: Place, message_id: str, reply: Reply) -> bool:
+        try:
+            await self.exchange.interaction.followup.edit_message(
+                int(message_id), allowed_mentions=NO_MENTIONS, **render.edit(reply)
+            )
+        except discord.NotFound:
+            return False
+        return True
+
+
+class Handler:
+    """Turns interactions and typed answers into conversation calls and delivers the replies."""
+
+    def __init__(self, runtime: ChatRuntime, platform: Platform, client: discord.Client, *, patience: float = 1.5):
+        self.runtime = runtime
+        self.platform = platform
+        self.client = client
+        self.patience = patience  # seconds the conversation may take before the interaction is deferred
+
+    # -- events ------------------------------------------------------------------------------
+    async def status(self, interaction: Interaction, query: str) -> None:
+        """``/status query:…``; ``check`` with nothing to check opens a box to paste into."""
+        command = parse(f"/status {query}")
+        if command.action == "check" and not command.argument:
+            await self._guarded(interaction, self._check_box(interaction, query))
+            return
+        await self.command(interaction, "status", query)
+
+    async def command(self, interaction: Interaction, command: str, text: str) -> None:
+        """A slash command with its text, in the console's grammar."""
+        user, place = user_of(interaction), place_of(interaction)
+        if command == "quiz" and parse(f"/quiz {text}").action == "start" and not Exchange(interaction).may_post():
+            # a game nobody could see would hold the channel until it timed out: say why instead
+
+            async def refuse() -> list[Reply]:
+                return [cannot_post_here(self.platform)]
+
+            await self.answer(interaction, refuse, place)
+            return
+        await self.answer(interaction, lambda: self.runtime.command(command, text, user, place), place)
+
+    async def button(self, interaction: Interaction, action_id: str, value: str) -> None:
+        """A click on one of our buttons."""
+        user, place = user_of(interaction), place_of(interaction)
+        await self.answer(interaction, lambda: self.runtime.action(action_id, value, user, place), place)
+
+    async def typed(self, message: discord.Message) -> None:
+        """A guild channel message: a typed quiz answer, or nothing. Only the channel can see the outcome."""
+        if message.author.bot or message.guild is None or message.webhook_id or not message.content:
+            return
+        place = Place(str(message.guild.id), str(message.channel.id))
+        user = User(str(message.author.id), message.author.display_name)
+        await self._post(place, self.runtime.message(message.content, user, place))
+
+    async def direct(self, message: discord.Message) -> None:
+        """A direct message to the bot: the same grammar without the slash, answered in the DM (which is
+        private already, so private replies are posted there too)."""
+        if message.author.bot or message.guild is not None or not message.content.strip():
+            return
+        place = Place("dm", str(message.channel.id))
+        user = User(str(message.author.id), message.author.display_name)
+        await self._post(place, self.runtime.text(message.content, user, place), everything=True)
+
+    async def _post(self, place: Place, work: Awaitable[list[Reply]], *, everything: bool = False) -> None:
+        # no interaction to answer privately: what the channel may see is posted, failures are logged
+        try:
+            replies = await work
+            shown = [reply._replace(private=False) for reply in replies] if everything else replies
+            await self.runtime.publish(place, shown, ChannelSender(self.client))
+        except Exception:
+            log.exception("answering a message in channel %s failed", place.channel)
+
+    async def command_error(self, interaction: Interaction, error: Exception) -> None:
+        """The command tree's (and the modal's) last resort: a private line with a reference, never a traceback."""
+        try:
+            raise error
+        except Exception:  # re-raised only so that the log line carries its traceback
+            reply = failure(log, "an interaction failed")
+        try:
+            await self._tell(Exchange(interaction), reply)
+        except Exception:
+            log.exception("could not tell the user about the failure either")
+
+    # -- answering ---------------------------------------------------------------------------
+    async def answer(self, interaction: Interaction, work: Callable[[], Awaitable[list[Reply]]], place: Place) -> None:
+        """Run the conversation call, acknowledge in time and deliver every reply; failures become a private line."""
+        exchange = Exchange(interaction)
+
+        async def run() -> None:
+            replies = await self._in_time(exchange, work())
+            await self.deliver(exchange, replies, place)
+
+        await self.runtime.guarded(run(), lambda reply: self._tell(exchange, reply))
+
+    async def _in_time(self, exchange: Exchange, work: Awaitable[list[Reply]]) -> list[Reply]:
+        task = asyncio.ensure_future(work)
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), self.patience)
+        except TimeoutError:
+            await exchange.defer()
+            return await task
+
+    async def deliver(self, exchange: Exchange, replies: list[Reply], place: Place) -> None:
+        """First the interaction's own response, then the channel, then the private follow-ups."""
+        replacement = next((r for r in replies if exchange.clicked and r.replace), None)
+        private = [r for r in replies if r.private and r is not replacement]
+        public = [r for r in replies if not r.private and r is not replacement]
+        if replacement is not None:
+            await exchange.replace(replacement)
+        elif private and not exchange.responded:
+            await exchange.private(private.pop(0))
+        else:
+            await exchange.defer()
+        sender = ChannelSender(self.client)
+        if public and exchange.may_post():
+            await self.runtime.publish(place, public, sender)
+        elif public and not any(reply.key for reply in public):
+            await self.runtime.publish(place, public, FollowupSender(exchange))
+        elif public:  # keyed messages (a quiz) are edited later by the clock, which only the bot itself can do
+            sender.refused = True
+        if sender.refused:
+            private.append(cannot_post_here(self.platform))
+        for reply in private:
+            await exchange.private(reply)
+        await exchange.finish()
+
+    async def _check_box(self, interaction: Interaction, query: str) -> None:
+        """The conversation's "check" prompt as a modal with a paragraph box (or as a reply, if it came late)."""
+        exchange = Exchange(interaction)
+        user, place = user_of(interaction), place_of(interaction)
+        replies = await self._in_time(exchange, self.runtime.command("status", query, user, place))
+        prompt = replies[0] if len(replies) == 1 else None
+        if exchange.responded or prompt is None or not prompt.private:
+            await self.deliver(exchange, replies, place)
+            return
+        await interaction.response.send_modal(CheckModal(self, prompt, f"statusbot.check|{interaction.id}"))
+
+    async def _guarded(self, interaction: Interaction, work: Awaitable[None]) -> None:
+        await self.runtime.guarded(work, lambda reply: self._tell(Exchange(interaction), reply))
+
+    @staticmethod
+    async def _tell(exchange: Exchange, reply: Reply) -> None:
+        await exchange.private(reply)
+        await exchange.finish()
+
+
+class CheckModal(discord.ui.Modal):
+    """A paragraph box for pasting a response head or a log excerpt; its words are the conversation's prompt."""
+
+    def __init__(self, handler: Handler, prompt: Reply, custom_id: str) -> None:
+        title = prompt.title[:MODAL_TITLE_LIMIT]
+        # one id per opened box: a shared one would let the first submission unregister everyone else's box
+        super().__init__(title=title, custom_id=custom_id, timeout=MODAL_KEPT)
+        self.handler = handler
+        hint = prompt.text.splitlines()[0] if prompt.text else ""
+        self.box: discord.ui.TextInput[CheckModal] = discord.ui.TextInput(
+            label=title,
+            style=discord.TextStyle.paragraph,
+            placeholder=hint[:PLACEHOLDER_LIMIT] or None,
+            max_length=4000,
+        )
+        self.add_item(self.box)
+
+    async def on_submit(self, interaction: Interaction) -> None:
+        await self.handler.command(interaction, "status", f"check {self.box.value}")
+
+    async def on_error(self, interaction: Interaction, error: Exception, /) -> None:  # type: ignore[override]
+        await self.handler.command_error(interaction, error)
