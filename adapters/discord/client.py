@@ -93,14 +93,13 @@ class StatusClient(discord.AutoShardedClient):
             await self.handler.typed(message)
 
     def owns(self, workspace: str) -> bool:
-        """Whether this process's shards receive the guild's events (so its clock looks after its games)."""
-        if workspace == "dm":
-            return True
-        if not workspace.isdigit():
-            return False
+        """Whether this process's shards receive the guild's events (so its clock looks after its games).
+        Discord sends every DM to shard 0, so games in DMs belong to the process that runs it."""
         count = self.shard_count or 1
         mine = self.shard_ids if self.shard_ids is not None else range(count)
-        return (int(workspace) >> 22) % count in mine
+        if workspace == "dm":
+            return 0 in mine
+        return workspace.isdigit() and (int(workspace) >> 22) % count in mine
 
     async def _sender_for(self, workspace: str) -> Sender | None:
         return self.sender if self.is_ready() else None

@@ -172,7 +172,10 @@ class SlackBot:
         user_id = str(user.get("id", ""))
         team = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
         channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
-        hint = str(user.get("name") or user.get("username") or user_id)
+        # the same name for a player whether they click, type or use a command: users.info's, cached
+        hint, _ = await self.profiles.get(
+            client, team, user_id, str(user.get("name") or user.get("username") or user_id)
+        )
         place = Place(team, channel)
         tell = self.responder(respond)
         replies = await self.runtime.action(

@@ -31,6 +31,8 @@ MANIFEST_SCOPES = tuple(
         "scopes"
     ]["bot"]
 )
+# the display names users.info gives; slash commands and clicks carry the same as their user name
+NAMES = {"U1": "ada", "U2": "bob", "U3": "cy", "U4": "dee", "U5": "fay", "U6": "eve", "U7": "gus", "U9": "boss"}
 PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
@@ -147,6 +149,7 @@ def fake() -> Iterator[FakeSlack]:
     """A fake Slack for the module's tests (each test uses its own channels)."""
     with FakeSlack() as running:
         running.bot_scopes = ",".join(MANIFEST_SCOPES)
+        running.users = {uid: {"name": name, "profile": {"display_name": name}} for uid, name in NAMES.items()}
         yield running
 
 

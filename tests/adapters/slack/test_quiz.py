@@ -225,3 +225,39 @@ def test_without_channel_history_a_typed_game_says_how_to_enable_it(fake: FakeSl
         assert fake.messages("C-notyped") == []
     finally:
         limited.stop()
+
+
+def test_practice_is_a_private_drill_that_brings_the_next_question(slack: SlackProcess, fake: FakeSlack) -> None:
+    _, ack, _ = slack.command("/quiz", "practice", channel_id="C-drill", user_id="U6", user_name="eve")
+    assert ack["response_type"] == "ephemeral"
+    assert header(ack["blocks"]) == "Practice"
+    assert "Only you see this drill" in texts(ack["blocks"])
+    choice = buttons(ack["blocks"])[0]
+    name = slack.click(
+        {"ts": "3.3", "blocks": ack["blocks"]}, choice["action_id"], choice["value"], user_id="U6", channel_id="C-drill"
+    )
+    feedback, following = [r.body for r in fake.wait_for_response(name, count=2)]
+    assert header(feedback["blocks"]) == "Right!" or header(feedback["blocks"]).startswith("Not quite: ")
+    assert "(Box " in texts(feedback["blocks"])
+    assert header(following["blocks"]) == "Practice" and buttons(following["blocks"])
+    assert {feedback["response_type"], following["response_type"]} == {"ephemeral"}
+    assert fake.messages("C-drill") == []
+
+
+def test_team_games_let_players_choose_a_team(slack: SlackProcess, fake: FakeSlack) -> None:
+    channel = "C-teams"
+    slack.command("/quiz", "start questions:1 seconds:30 teams:on", channel_id=channel, user_id="U1", user_name="ada")
+    question = fake.wait_for(lambda: question_messages(fake, channel), what="team question")[0]
+    _, joined, _ = slack.command("/quiz", "join red", channel_id=channel, user_id="U2", user_name="bob")
+    assert header(joined["blocks"]) == "You're in team Red."
+    _, refused, _ = slack.command("/quiz", "join purple", channel_id=channel, user_id="U3", user_name="cy")
+    assert header(refused["blocks"]) == "Which team?"
+    choice = buttons(question.blocks)[0]
+    slack.click(
+        question.to_dict(), choice["action_id"], choice["value"], user_id="U2", user_name="bob", channel_id=channel
+    )
+    slack.command("/quiz", "stop", channel_id=channel, user_id="U1", user_name="ada")
+    final = fake.wait_for(
+        lambda: [m for m in fake.messages(channel) if header(m.blocks).startswith("Game over")], timeout=15, what="end"
+    )[0]
+    assert "bob [Red]" in texts(final.blocks) and "Teams" in texts(final.blocks)
