@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
+from adapters.chat.logs import quiet_libraries
 from adapters.chat.quiz_clock import QuizClock
 from adapters.chat.runtime import ChatRuntime, Sender
 from adapters.chat.settings import SettingError, open_database
@@ -64,7 +65,8 @@ async def check_token(client: AsyncWebClient, settings: SlackSettings) -> tuple[
             "(xoxb-…) from the app's OAuth & Permissions page"
         ) from None
     except Exception as error:
-        raise SettingError(f"could not reach Slack at SLACK_API_URL={settings.api_url} ({error})") from None
+        reason = str(error) or type(error).__name__
+        raise SettingError(f"could not reach Slack at SLACK_API_URL={settings.api_url} ({reason})") from None
     scopes = [s.strip() for s in str(response.headers.get("x-oauth-scopes", "")).split(",") if s.strip()]
     result = AuthorizeResult(
         enterprise_id=response.get("enterprise_id"),
@@ -168,14 +170,16 @@ class SlackRun:
         async def serve(stop: asyncio.Event) -> None:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            handler = AsyncSocketModeHandler(app, self.settings.app_token, web_client=self.client)
-            try:
-                await handler.connect_async()  # type: ignore[no-untyped-call]
+            try:  # asked once here: slack_sdk's connect() retries a refused token every 10 s, forever
+                opened = await self.client.apps_connections_open(app_token=self.settings.app_token)
             except SlackApiError as error:
                 raise SettingError(
                     f"SLACK_APP_TOKEN was rejected by Slack ({error.response.get('error')}): create an app-level "
                     "token with connections:write on the app's Basic Information page"
                 ) from None
+            handler = AsyncSocketModeHandler(app, self.settings.app_token, web_client=self.client)
+            handler.client.wss_uri = str(opened["url"])
+            await handler.connect_async()  # type: ignore[no-untyped-call]
             sys.stderr.write("statusbot slack: connected to Slack in Socket Mode\n")
             sys.stderr.flush()
             try:
@@ -219,6 +223,7 @@ def site_port(site: Any) -> int:
 
 def run_slack(host: str | None = None, port: str | None = None) -> int:
     """Entry point of ``statusbot slack``; a wrong setting raises SettingError before anything runs."""
+    quiet_libraries()
     settings = read_settings(host, port)
     engine = open_database()
 

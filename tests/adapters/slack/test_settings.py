@@ -190,29 +190,17 @@ def test_a_failure_after_start_up_ends_with_its_one_line(
         assert ours[0].endswith("): choose another --port (or PORT)")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="alembic's INFO migration lines, slack_sdk's INFO retry line and slack_bolt's two start-up WARNINGs "
-    "(`token` unused, read from SLACK_BOT_TOKEN) are printed before the setting's line (bot/cli.py configures the "
-    "root logger at LOG_LEVEL=INFO for every library)",
-)
 def test_a_failure_after_start_up_is_the_only_line(fake: FakeSlack, tmp_path: Path, busy_port: int) -> None:
     status, stderr, start = after_the_database(fake, tmp_path, "unreachable", busy_port)
     assert status == 2
     assert one_line(stderr).startswith(start)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="slack_sdk's aiohttp SocketModeClient.connect() catches the invalid_auth of apps.connections.open and "
-    "retries every 10 s forever, so the SettingError in SlackRun._socket_mode is never raised (and SIGTERM is not "
-    "heard while it retries): the process hangs instead of printing one line",
-)
 def test_a_rejected_app_token_is_one_line(fake: FakeSlack, tmp_path: Path) -> None:
     fake.invalid_tokens.add("xapp-1-revoked")
     status, stderr = run_until_exit(
         tmp_path,
-        timeout=8,  # long enough to start and be refused; the bug retries every 10 s forever
+        timeout=8,  # long enough to start and be refused; slack_sdk's own connect() would retry forever
         SLACK_BOT_TOKEN=TOKEN,
         SLACK_APP_TOKEN="xapp-1-revoked",
         SLACK_API_URL=fake.base_url,
