@@ -18,7 +18,8 @@ from bot.quiz.options import OptionError, settings_from
 from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION
 from bot.reply import Action, Reply
 from bot.review_card import USAGE, review_reply
-from knowledge import Knowledge, ask, knowledge
+from bot.storage.database import DatabaseUnusable
+from knowledge import Answer, Knowledge, ask, knowledge, quick_lookup
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 SHARE_ACTION = "statusbot.share"
 SHARE_LIMIT = 60  # the question travels in the button: Discord's custom_id holds 100 characters in all
 SHARE_KINDS = {"a": "ask", "c": "check"}
+INSTANT_ACTIONS = {"guide", "mistakes", "lesson", "help"}  # answered from memory: no database, no scenario engine
 
 
 class User(NamedTuple):
@@ -54,13 +56,12 @@ def default_quiz(kb: Knowledge, engine: Engine | None = None) -> QuizChat:
     from bot.quiz.bank import Bank
     from bot.quiz.packs import load_packs
     from bot.quiz.service import QuizService
-    from bot.storage.database import make_engine, migrate
+    from bot.storage.database import open_database
     from bot.storage.quiz_store import QuizStore
     from knowledge import situations
 
     if engine is None:
-        engine = make_engine()
-        migrate(engine)
+        engine = open_database()
     bank = Bank(kb, situations(), load_packs())
     return QuizChat(kb, bank, QuizService(QuizStore(engine, questions=bank.by_id.get), bank, kb))
 
@@ -81,6 +82,7 @@ class Conversation:
         self.platform = platform
         self._quiz_factory = quiz or (lambda: default_quiz(self.kb))
         self._quiz: QuizChat | None = None
+        self.quiz_error = ""  # why the quiz database could not be opened: said on each /quiz, never retried
         self._actions: dict[str, Callable[[Command], Reply]] = {
             "ask": self._ask,
             "guide": lambda _: guide_reply(self.kb),
@@ -94,7 +96,13 @@ class Conversation:
     def quiz(self) -> QuizChat:
         """The quiz side, opened (and its database migrated) on first use."""
         if self._quiz is None:
-            self._quiz = self._quiz_factory()
+            if self.quiz_error:
+                raise DatabaseUnusable(self.quiz_error)
+            try:
+                self._quiz = self._quiz_factory()
+            except DatabaseUnusable as error:
+                self.quiz_error = str(error)
+                raise
         return self._quiz
 
     def on_text(self, text: str, user: User = CONSOLE_USER, place: Place = CONSOLE) -> list[Reply]:
@@ -104,6 +112,22 @@ class Conversation:
     def on_command(self, command: str, argument: str, user: User = CONSOLE_USER, place: Place = CONSOLE) -> list[Reply]:
         """The replies to a platform slash command (``/status`` or ``/quiz`` with its text)."""
         return self.on_text(f"/{command} {argument}", user, place)
+
+    def instant(
+        self, command: str, argument: str, user: User = CONSOLE_USER, place: Place = CONSOLE
+    ) -> list[Reply] | None:
+        """The replies to a slash command when they need neither the database nor the scenario engine (a code,
+        family, name, header or comparison looked up; help; the guide's first step), computed at once; None
+        when answering takes longer, so an event loop can run :meth:`on_command` in a thread instead."""
+        parsed = parse(f"/{command} {argument}")
+        if parsed.command != "status" or parsed.action not in INSTANT_ACTIONS | {"ask"}:
+            return None
+        answer = None
+        if parsed.action == "ask" and parsed.argument:
+            answer = quick_lookup(parsed.argument)
+            if answer is None:
+                return None
+        return self._safely(lambda: self._dispatch(parsed, user, place, answer))
 
     def form_for(self, command: str, argument: str) -> Form | None:
         """The form a platform should open instead of answering: ``/status check`` with nothing to check."""
@@ -168,7 +192,7 @@ class Conversation:
     def _where(place: Place) -> Where:
         return Where(place.workspace, place.channel)
 
-    def _dispatch(self, command: Command, user: User, place: Place) -> list[Reply]:
+    def _dispatch(self, command: Command, user: User, place: Place, answer: Answer | None = None) -> list[Reply]:
         if command.action == "none":
             return []
         if command.action == "unknown":
@@ -190,10 +214,12 @@ class Conversation:
                 ]
             if command.action == "start" and not self.platform.channel_messages and self._typed(command.argument):
                 return [typed_mode_unavailable(self.platform)]
+            if command.action == "start" and (problem := self._pack_problem(command.argument)):
+                return [Reply(title="That question pack can't be played", text=problem, colour="grey", private=True)]
             return self.quiz.command(
                 command.action, command.argument, Player(*user), self._where(place), moderator=place.moderator
             )
-        reply = self._actions[command.action](command)
+        reply = self._ask(command, answer) if command.action == "ask" else self._actions[command.action](command)
         if self.platform.private_answers:
             reply = self._shareable(reply, command) if command.action in ("ask", "check") else reply
             reply = reply._replace(private=True)
@@ -206,6 +232,17 @@ class Conversation:
         except OptionError:
             return False  # the quiz itself explains bad options
 
+    def _pack_problem(self, argument: str) -> str:
+        """Why the pack a /quiz start names was skipped when the packs were loaded ('' when it is fine)."""
+        from bot.quiz.packs import pack_problem
+
+        try:
+            pack = settings_from(argument).pack
+        except OptionError:
+            return ""  # the quiz itself explains bad options
+        self.quiz  # noqa: B018 - opening the quiz loads the packs, and with them their errors
+        return pack_problem(pack)
+
     def _shareable(self, reply: Reply, command: Command) -> Reply:
         """On chat platforms answers are private first; a button shares the same answer with the channel."""
         if reply.private or not command.argument or len(command.argument) > SHARE_LIMIT:
@@ -214,10 +251,10 @@ class Conversation:
         share = Action(SHARE_ACTION, "Share in channel", f"v1:{kind}:{command.argument}")
         return reply._replace(private=True, actions=(*reply.actions, share))
 
-    def _ask(self, command: Command) -> Reply:
+    def _ask(self, command: Command, answer: Answer | None = None) -> Reply:
         if not command.argument:
             return help_reply(self.prefix)
-        answer = ask(command.argument)
+        answer = answer or ask(command.argument)
         if answer.kind == "invalid" and len(command.argument.split()) == 1:
             suggestion = did_you_mean_action(command.argument)
             if suggestion:
@@ -240,7 +277,14 @@ class Conversation:
     def _safely(self, handle: Callable[[], list[Reply]]) -> list[Reply]:
         try:
             return handle()
+        except DatabaseUnusable as error:  # a setting to fix, not a bug: one line, no traceback
+            return [quiz_unavailable_reply(str(error))]
         except Exception:  # the last line of defence: a user's text must never take the bot down
             reference = new_reference()
             log.exception("statusbot failed to answer (reference %s)", reference)
             return [failure_reply(reference)]
+
+
+def quiz_unavailable_reply(reason: str) -> Reply:
+    """The one line /quiz answers while its database cannot be opened: which setting, and what it should be."""
+    return Reply(title=f"The quiz is unavailable: {reason}", colour="grey", private=True)

@@ -67,6 +67,19 @@ def situations() -> tuple[Situation, ...]:
     return compiled_situations(*code_origins(knowledge().catalogue.statuses))
 
 
+def quick_lookup(question: str) -> Answer | None:
+    """The answer when ``question`` plainly names a code, family, name, header or comparison, found in
+    microseconds without the scenario engine; None when answering it needs more (then use :func:`ask`)."""
+    from knowledge.lookup import direct_lookup
+    from knowledge.text import MAX_QUESTION_CHARS, clean, has_meaning
+
+    text = clean(question)
+    # the same checks ask() makes before its direct lookup; anything unusual takes the full path
+    if not text or "@" in text or "<" in text or len(text) > MAX_QUESTION_CHARS or not has_meaning(text):
+        return None
+    return direct_lookup(knowledge(), text)
+
+
 def ask(question: str) -> Answer:
     """Answer one question: a lookup when it names a code, family, name, header or comparison, else a scenario."""
     global _router

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, TypeVar
@@ -15,6 +16,7 @@ from bot.storage.message_keys import MessageKeys
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+SWITCH_INTERVAL = 0.0005
 
 
 class CannotPost(Exception):
@@ -39,6 +41,9 @@ class ChatRuntime:
         self.keys = keys
         # the conversation and the database are synchronous: one slow call must not hold the event loop
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="statusbot")
+        # a busy event loop keeps the GIL for the whole switch interval (5 ms by default): every hop to the pool
+        # and back would wait that long under load, so hand it over sooner
+        sys.setswitchinterval(SWITCH_INTERVAL)
 
     async def blocking(self, call: Callable[..., T], *args: object) -> T:
         """Run a synchronous call in the pool without blocking the event loop."""
@@ -52,8 +57,20 @@ class ChatRuntime:
             return [failure(log, "the conversation failed")]
 
     async def command(self, command: str, argument: str, user: User, place: Place) -> list[Reply]:
-        """A slash command (``status`` or ``quiz``) with its text."""
+        """A slash command (``status`` or ``quiz``) with its text; a plain lookup is answered at once (it touches
+        neither the database nor the scenario engine, and a hop to the thread pool would cost more than it)."""
+        instant = self.instant(command, argument, user, place)
+        if instant is not None:
+            return instant
         return await self.replies(lambda: self.conversation.on_command(command, argument, user, place))
+
+    def instant(self, command: str, argument: str, user: User, place: Place) -> list[Reply] | None:
+        """The replies to a slash command when it is a plain lookup (microseconds, no database, no scenario
+        engine); None when it must run in the thread pool (use :meth:`command`)."""
+        try:
+            return self.conversation.instant(command, argument, user, place)
+        except Exception:
+            return [failure(log, "the conversation failed")]
 
     async def text(self, text: str, user: User, place: Place) -> list[Reply]:
         """A direct message or a mention: the same grammar, without the slash."""

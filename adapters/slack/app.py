@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -128,40 +129,49 @@ class SlackBot:
         return tell
 
     # -- slash commands -----------------------------------------------------------------
-    async def on_command(self, ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
+    async def on_command(self, ack: Any, body: dict[str, Any], context: Any) -> None:
         """/status and /quiz: answered in the acknowledgement when ready in time, else through response_url."""
+        # respond and client come from the context only when needed: most commands are answered in the ack
         name = str(body.get("command", "/status")).lstrip("/")
         text = incoming(str(body.get("text") or ""))
         team, channel, user_id = str(body.get("team_id", "")), str(body.get("channel_id", "")), str(body["user_id"])
         form = self.runtime.conversation.form_for(name, text)
-        tell = self.responder(respond)
         if form is not None:
             await ack()
             view = form_view(form, metadata=channel)
-            await self.runtime.guarded(client.views_open(trigger_id=body["trigger_id"], view=view), tell)
+            opened = context.client.views_open(trigger_id=body["trigger_id"], view=view)
+            await self.runtime.guarded(opened, self.responder(context.respond))
             return
         hint = str(body.get("user_name") or user_id)
         moderator = False
         if name == "quiz":
-            hint, moderator = await self.profiles.get(client, team, user_id, hint)
+            hint, moderator = await self.profiles.get(context.client, team, user_id, hint)
         place = Place(team, channel, moderator)
-        work = asyncio.ensure_future(self.runtime.command(name, text, User(user_id, hint), place))
-        done, _ = await asyncio.wait({work}, timeout=ACK_WITHIN)
-        if done and work.result() and work.result()[0].private and not work.result()[0].replace:
-            first, *rest = work.result()
+        user = User(user_id, hint)
+        ready = self.runtime.instant(name, text, user, place)
+        work = None
+        if ready is None:  # the thread pool answers; the acknowledgement carries it when it is in time
+            call = partial(self.runtime.conversation.on_command, name, text, user, place)
+            work = asyncio.ensure_future(self.runtime.replies(call))
+            done, _ = await asyncio.wait({work}, timeout=ACK_WITHIN)
+            ready = work.result() if done else None
+        if ready and ready[0].private and not ready[0].replace:
+            first, *rest = ready
             await ack(**message(first), response_type="ephemeral")
         else:
             await ack()
-            rest = await work
-        await self.runtime.guarded(self._after_command(name, rest, place, user_id, hint, client, tell), tell)
+            rest = ready if ready is not None else (await work if work is not None else [])
+        if rest:
+            tell = self.responder(context.respond)
+            await self.runtime.guarded(self._after_command(name, rest, place, user, context.client, tell), tell)
 
     async def _after_command(
-        self, name: str, replies: list[Reply], place: Place, user_id: str, hint: str, client: AsyncWebClient, tell: Tell
+        self, name: str, replies: list[Reply], place: Place, user: User, client: AsyncWebClient, tell: Tell
     ) -> None:
         shown = await self.deliver(replies, place, SlackSender(client), tell)
         if not shown and name == "quiz":
             # a game nobody can see must not run: end it as its starter (nothing was scored)
-            await self.runtime.command("quiz", "stop", User(user_id, hint), place)
+            await self.runtime.command("quiz", "stop", user, place)
 
     # -- buttons, dialogs, shortcuts -------------------------------------------------------
     async def on_action(self, ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:

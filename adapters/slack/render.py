@@ -7,6 +7,7 @@ never mention, ping or link, and no block exceeds what Slack accepts.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from typing import Any
 
 from bot.forms import Form
@@ -81,6 +82,12 @@ def blocks(reply: Reply, *, buttons: bool = True) -> list[Block]:
 
 def message(reply: Reply) -> dict[str, Any]:
     """``text`` and ``blocks`` for chat.postMessage, chat.update, chat.postEphemeral or a response_url."""
+    return dict(_message(reply))  # a fresh dict each time: callers add their own keys
+
+
+@lru_cache(maxsize=1024)
+def _message(reply: Reply) -> dict[str, Any]:
+    # Replies are immutable and the popular ones (409, 4xx) repeat: escaping them once saves most of the work
     fitted = fit(reply, SLACK, escape.slack)
     summary = fitted.title + (f": {fitted.text}" if fitted.text else "")
     return {"text": truncate(summary, FALLBACK_TEXT), "blocks": blocks(fitted)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 from aiohttp import web
@@ -17,18 +18,24 @@ class ReplayGuard:
     """Refuses a signed request seen before: a captured request replayed within Slack's 5-minute window
     would otherwise pass the signature check (bolt checks the signature and the timestamp's age)."""
 
-    def __init__(self, window: float = 310.0) -> None:
+    def __init__(self, window: float = 310.0, limit: int = 200_000) -> None:
         self.window = window
-        self._seen: dict[str, float] = {}
+        self.limit = limit  # signatures remembered at most (memory stays bounded under any load)
+        self._seen: dict[str, float] = {}  # in arrival order, so the oldest come first
 
     def first_time(self, signature: str) -> bool:
         """True the first time a signature is seen within the window."""
         now = time.monotonic()
-        if len(self._seen) > 10000 or (self._seen and next(iter(self._seen.values())) < now - self.window):
-            self._seen = {s: at for s, at in self._seen.items() if at >= now - self.window}
-        if not signature or signature in self._seen:
-            return not signature  # unsigned requests are left to bolt, which refuses them
-        self._seen[signature] = now
+        seen = self._seen
+        for oldest, at in list(itertools.islice(seen.items(), 64)):  # forget a few expired ones per request
+            if at >= now - self.window and len(seen) < self.limit:
+                break
+            del seen[oldest]
+        if not signature:
+            return True  # unsigned requests are left to bolt, which refuses them
+        if signature in seen:
+            return False
+        seen[signature] = now
         return True
 
 
