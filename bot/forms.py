@@ -25,3 +25,6 @@ CHECK_FORM = Form(
     result_title="statusbot check",
 )
 FORMS = {CHECK_FORM.id: CHECK_FORM}
+
+# the message menu entry (Discord's message command; Slack's shortcut is named in its manifest)
+CHECK_MESSAGE = "Check with statusbot"

@@ -86,6 +86,9 @@ class StatusClient(discord.AutoShardedClient):
             self._clock_task = asyncio.create_task(self.clock.run(), name="statusbot-quiz-clock")
         log.info("statusbot is on Discord as %s (shards %s of %s)", self.user, self.shard_ids, self.shard_count)
 
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        await self.handler.submitted(interaction)
+
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is None:  # DMs carry their text without the Message Content intent
             await self.handler.direct(message)

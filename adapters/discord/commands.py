@@ -13,13 +13,13 @@ import discord
 from discord import app_commands
 
 from adapters.discord.interactions import Handler
+from bot.forms import CHECK_MESSAGE
 from bot.grammar import QUIZ, STATUS
 from bot.quiz.game import QUESTIONS_RANGE, SECONDS_RANGE, TEAM_NAMES
 from bot.quiz.options import CHOICES, START_OPTIONS
 from bot.suggest import Suggester
 
 Interaction = discord.Interaction[Any]
-CHECK_MESSAGE = "Check with statusbot"
 DESCRIPTION_LIMIT = 100
 EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
 ANY_INSTALL = app_commands.AppInstallationType(guild=True, user=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 import discord
 
-from adapters.chat.runtime import ChatRuntime, failure
+from adapters.chat.runtime import CannotPost, ChatRuntime, failure
 from adapters.discord import render
 from adapters.discord.sender import NO_MENTIONS, ChannelSender
 from bot.conversation import Place, User
@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 Interaction = discord.Interaction[Any]
 MODAL_TITLE_LIMIT = 45
 PLACEHOLDER_LIMIT = 100
-MODAL_KEPT = 3600.0  # seconds an unanswered box is remembered (a dismissed one never reports back)
+MODAL_KEPT = 900.0  # seconds discord.py keeps a sent box (a dismissed one never reports back)
+CHECK_BOX = "statusbot.check"
+TEXT_INPUT = 4
 
 
 def place_of(interaction: Interaction) -> Place:
@@ -225,14 +227,14 @@ class Handler:
             await exchange.private(private.pop(0))
         else:
             await exchange.defer()
-        sender = ChannelSender(self.client)
-        if public and exchange.may_post():
-            await self.runtime.publish(place, public, sender)
-        elif public and not any(reply.key for reply in public):
-            await self.runtime.publish(place, public, FollowupSender(exchange))
-        elif public:  # keyed messages (a quiz) are edited later by the clock, which only the bot itself can do
-            sender.refused = True
-        if sender.refused:
+        try:
+            if public and exchange.may_post():
+                await self.runtime.publish(place, public, ChannelSender(self.client))
+            elif public and not any(reply.key for reply in public):
+                await self.runtime.publish(place, public, FollowupSender(exchange))
+            elif public:  # keyed messages (a quiz) are edited later by the clock, which only the bot itself can do
+                raise CannotPost(f"channel {place.channel}")
+        except CannotPost:
             private.append(cannot_post_here(self.platform))
         for reply in private:
             await exchange.private(reply)
@@ -247,7 +249,15 @@ class Handler:
         if exchange.responded or prompt is None or not prompt.private:
             await self.deliver(exchange, replies, place)
             return
-        await interaction.response.send_modal(CheckModal(self, prompt, f"statusbot.check|{interaction.id}"))
+        await interaction.response.send_modal(CheckModal(prompt, f"{CHECK_BOX}|{interaction.id}"))
+
+    async def submitted(self, interaction: Interaction) -> None:
+        """A check box sent back, by whichever process receives it (the one that opened it may have restarted)."""
+        data: dict[str, Any] = dict(interaction.data or {})
+        if interaction.type is discord.InteractionType.modal_submit and str(data.get("custom_id")).startswith(
+            f"{CHECK_BOX}|"
+        ):
+            await self.command(interaction, "status", f"check {_typed_text(data.get('components') or [])}")
 
     async def _guarded(self, interaction: Interaction, work: Awaitable[None]) -> None:
         await self.runtime.guarded(work, lambda reply: self._tell(Exchange(interaction), reply))
@@ -258,25 +268,36 @@ class Handler:
         await exchange.finish()
 
 
+def _typed_text(components: list[Any]) -> str:
+    """What was typed into a submitted modal's text inputs (in rows, or in labels), joined."""
+    found: list[str] = []
+    for component in components:
+        if component.get("type") == TEXT_INPUT:
+            found.append(str(component.get("value") or ""))
+        inner = [component["component"]] if isinstance(component.get("component"), dict) else []
+        found.append(_typed_text([*(component.get("components") or []), *inner]))
+    return "\n".join(text for text in found if text)
+
+
 class CheckModal(discord.ui.Modal):
-    """A paragraph box for pasting a response head or a log excerpt; its words are the conversation's prompt."""
+    """A paragraph box for pasting a response head or a log excerpt; its words are the conversation's prompt.
 
-    def __init__(self, handler: Handler, prompt: Reply, custom_id: str) -> None:
-        title = prompt.title[:MODAL_TITLE_LIMIT]
-        # one id per opened box: a shared one would let the first submission unregister everyone else's box
+    Its submission is answered by :meth:`Handler.submitted` from the raw interaction, not by this object, so a
+    box opened before a restart still works; this object only draws the box."""
+
+    def __init__(self, prompt: Reply, custom_id: str) -> None:
+        title = prompt.title[:MODAL_TITLE_LIMIT] or "statusbot"
+        # one id per opened box: discord.py keeps sent modals by id until they time out
         super().__init__(title=title, custom_id=custom_id, timeout=MODAL_KEPT)
-        self.handler = handler
         hint = prompt.text.splitlines()[0] if prompt.text else ""
-        self.box: discord.ui.TextInput[CheckModal] = discord.ui.TextInput(
-            label=title,
-            style=discord.TextStyle.paragraph,
-            placeholder=hint[:PLACEHOLDER_LIMIT] or None,
-            max_length=4000,
+        self.add_item(
+            discord.ui.TextInput(
+                label=title,
+                style=discord.TextStyle.paragraph,
+                placeholder=hint[:PLACEHOLDER_LIMIT] or None,
+                max_length=4000,
+            )
         )
-        self.add_item(self.box)
 
-    async def on_submit(self, interaction: Interaction) -> None:
-        await self.handler.command(interaction, "status", f"check {self.box.value}")
-
-    async def on_error(self, interaction: Interaction, error: Exception, /) -> None:  # type: ignore[override]
-        await self.handler.command_error(interaction, error)
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        return False  # answered by Handler.submitted, once, from whichever process receives it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
@@ -26,12 +27,8 @@ FENCE = "```"
 BUTTONS_PER_ROW = 5
 MAX_BUTTONS = 25
 LINK_URL_LIMIT = 512
-
-
-def safe(text: str) -> str:
-    """``escape.discord``, and "](" kept apart: an escaped ``\\[label\\](url)`` cannot link, but a checker (or a
-    client with another markdown dialect) reading "](http" should find nothing to worry about either."""
-    return escape.discord(text).replace("](", "]" + escape.ZWSP + "(")
+CUSTOM_ID_LIMIT = 100
+log = logging.getLogger(__name__)
 
 
 def code_block(value: str, room: int) -> str:
@@ -39,7 +36,7 @@ def code_block(value: str, room: int) -> str:
 
     The text is escaped as any other (no mention or link can form) but shows its brackets without the
     backslashes a code block would print; "](" stays apart so no masked link can form either."""
-    text = safe(value).replace("\\[", "[").replace("\\]", "]")
+    text = escape.discord(value).replace("\\[", "[").replace("\\]", "]")
     text = text.replace("`", "`" + escape.ZWSP)
     return f"{FENCE}\n{truncate(text, max(1, room - 2 * len(FENCE) - 2))}\n{FENCE}"
 
@@ -57,7 +54,7 @@ def _fields(original: tuple[Field, ...], fitted: tuple[Field, ...]) -> list[Fiel
 
 def fit(reply: Reply) -> Reply:
     """The reply escaped for Discord and cut to its limits (lengths measured after escaping)."""
-    return fit_reply(reply, DISCORD, safe)
+    return fit_reply(reply, DISCORD, escape.discord)
 
 
 def embed(reply: Reply, fitted: Reply | None = None) -> discord.Embed:
@@ -82,9 +79,13 @@ def view(reply: Reply, fitted: Reply | None = None) -> discord.ui.View | None:
     seen: set[str] = set()
     for action in fitted.actions:
         button = ActionButton(action.id, action.value, action.label)
-        if button.item.custom_id in seen:  # Discord refuses a message whose custom_ids repeat
+        custom_id = button.item.custom_id or ""
+        if len(custom_id) > CUSTOM_ID_LIMIT:  # Discord would refuse the whole message
+            log.warning("button %r dropped: its custom_id has %d characters", action.label, len(custom_id))
             continue
-        seen.add(button.item.custom_id or "")
+        if custom_id in seen:  # Discord refuses a message whose custom_ids repeat
+            continue
+        seen.add(custom_id)
         buttons.append(button)
     for link in reply.links:
         if len(link.url) <= LINK_URL_LIMIT and link.url.startswith(("https://", "http://")):

@@ -48,3 +48,4 @@ async def bot(fake, world, tmp_path):
         yield client
     assert fake.rejected == []
     assert fake.mention_unsafe == []
+    assert fake.unhandled == []  # no call to a route Discord does not have

@@ -14,7 +14,8 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.main import Settings, point_at
 from adapters.discord.setup import create_client
 from bot.storage.database import make_engine, migrate
-from tests.fakes.discord_api import FakeDiscord, InteractionRecord
+from tests.fakes.discord_api import CALLBACK_DEFERRED_MESSAGE, FakeDiscord, InteractionRecord
+from tests.fakes.discord_limits import FLAG_LOADING
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy", "NO_PROXY")
 # quick enough for a test, and still the production code paths: a clock tick every 0.1 s, countdowns every 1 s
@@ -65,8 +66,13 @@ def running(client: Any) -> bool:
 
 
 async def answered(fake: FakeDiscord, record: InteractionRecord, timeout: float = 5.0) -> InteractionRecord:
-    """The interaction once the bot has responded to it (and has no more work in flight for it)."""
-    await fake.wait_for_response_async(record, timeout)
+    """The interaction once the bot has responded to it; a deferred ("thinking") answer once it was filled in
+    or removed (a slow first scenario question on a loaded machine is deferred, as it should be)."""
+    response = await fake.wait_for_response_async(record, timeout)
+    if response.type == CALLBACK_DEFERRED_MESSAGE:
+        await fake.wait_for_async(
+            lambda: record.original is None or not record.original["flags"] & FLAG_LOADING, timeout, what="the answer"
+        )
     return record
 
 

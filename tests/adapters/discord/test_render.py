@@ -100,3 +100,10 @@ def test_every_quiz_and_practice_button_fits_a_custom_id(conversation, tmp_path,
     assert any(r.actions for r in replies)
     for reply in replies:
         assert_valid(payload(reply))
+
+
+def test_a_button_whose_id_would_not_fit_is_left_out_rather_than_breaking_the_message():
+    reply = Reply(title="t", actions=(Action("statusbot.card", "fits", "v1:409"), Action("x" * 60, "long", "v" * 60)))
+    message = payload(reply)
+    assert [b["label"] for row in message["components"] for b in row["components"]] == ["fits"]
+    assert_valid(message)

@@ -11,6 +11,7 @@ from tests.adapters.discord.harness import answered, running, running_bot, text_
 from tests.fakes.discord_api import CALLBACK_DEFERRED_MESSAGE, FakeDiscord
 
 pytestmark = pytest.mark.asyncio
+SCENARIO = "what code for duplicate email?"  # runs in the thread pool (plain lookups are answered in place)
 
 
 async def test_a_slow_answer_is_deferred_then_delivered(bot, fake, world, monkeypatch):
@@ -21,10 +22,10 @@ async def test_a_slow_answer_is_deferred_then_delivered(bot, fake, world, monkey
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(Conversation, "on_command", slow)
-    record = fake.slash("status", {"query": "409"}, guild=world.guild, channel=world.channel, member=world.ada)
+    record = fake.slash("status", {"query": SCENARIO}, guild=world.guild, channel=world.channel, member=world.ada)
     await answered(fake, record)
     assert record.response.type == CALLBACK_DEFERRED_MESSAGE
-    await fake.wait_for_async(lambda: title(record.original) == "409 Conflict", what="the follow-up")
+    assert title(record.original) == "409 Conflict"
     assert record.ephemeral
     assert running(bot)
 
@@ -35,7 +36,7 @@ async def test_a_failure_is_one_private_line_and_the_bot_goes_on(bot, fake, worl
 
     with monkeypatch.context() as patch:
         patch.setattr(Conversation, "on_command", broken)
-        record = fake.slash("status", {"query": "409"}, guild=world.guild, channel=world.channel, member=world.ada)
+        record = fake.slash("status", {"query": SCENARIO}, guild=world.guild, channel=world.channel, member=world.ada)
         await answered(fake, record)
     assert title(record.original) == "Sorry, that went wrong on my side"
     assert "quote reference" in text_of(record.original)
@@ -55,6 +56,7 @@ async def test_a_process_runs_only_its_shards_and_their_games(tmp_path):
             assert fake.connected_shards() == [1]
             assert fake.identify_payloads[-1]["shard"] == [1, 2]
             assert client.owns(str(near.id)) and not client.owns(str(far.id))
+            assert not client.owns("dm")  # DMs arrive on shard 0, which another process runs
             record = await answered(
                 fake,
                 fake.slash(
@@ -64,3 +66,16 @@ async def test_a_process_runs_only_its_shards_and_their_games(tmp_path):
             assert title(record.original) == "418 I'm a teapot (unused)"
             assert running(client)
         assert fake.rejected == []
+
+
+async def test_a_check_box_opened_before_a_restart_is_answered_after_it(fake, world, tmp_path):
+    where = {"guild": world.guild, "channel": world.channel, "member": world.ada}
+    async with running_bot(fake, tmp_path / "db.sqlite3"):
+        box = await answered(fake, fake.slash("status", {"query": "check"}, **where))
+        field = box.modal["components"][0]["components"][0]["custom_id"]
+    async with running_bot(fake, tmp_path / "db.sqlite3") as after:
+        submitted = await answered(fake, fake.submit_modal(box, {field: "HTTP/1.1 429 Too Many Requests"}))
+        assert submitted.ephemeral
+        assert "429" in title(submitted.original)
+        assert running(after)
+    assert fake.rejected == []

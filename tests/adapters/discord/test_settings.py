@@ -46,20 +46,12 @@ def test_a_wrong_setting_is_one_line_and_exit_2(monkeypatch, capsys, env, args, 
     assert "Traceback" not in err
 
 
-def test_good_settings_are_read():
-    import os
-
-    os.environ.update(
-        DISCORD_TOKEN=TOKEN,
-        DISCORD_GUILD_ID="123456789012345678",
-        DISCORD_MESSAGE_CONTENT="true",
-        DISCORD_API_URL="http://127.0.0.1:1/api/v10/",
-    )
-    try:
-        settings = read_settings("1,0", "4")
-    finally:
-        for name in ("DISCORD_TOKEN", "DISCORD_GUILD_ID", "DISCORD_MESSAGE_CONTENT", "DISCORD_API_URL"):
-            os.environ.pop(name)
+def test_good_settings_are_read(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    monkeypatch.setenv("DISCORD_GUILD_ID", "123456789012345678")
+    monkeypatch.setenv("DISCORD_MESSAGE_CONTENT", "true")
+    monkeypatch.setenv("DISCORD_API_URL", "http://127.0.0.1:1/api/v10/")
+    settings = read_settings("1,0", "4")
     assert settings.guild_id == 123456789012345678
     assert settings.message_content is True
     assert settings.api_url == "http://127.0.0.1:1/api/v10"

@@ -193,3 +193,13 @@ async def test_a_direct_message_is_answered_in_the_dm(bot, fake, world):
     assert click.response.type == CALLBACK_UPDATE
     assert title(fake.message(guide[0]["id"])) == "Who caused the problem?"
     assert running(bot)
+
+
+async def test_a_post_discord_refuses_is_explained_privately(bot, fake, world):
+    record = await ask(fake, world, "409")
+    fake.fail_next("POST", r"/channels/\d+/messages$", status=403, code=50013)
+    click = await answered(fake, fake.click(record.original, button(record.original, "Share"), member=world.ada))
+    told = await fake.wait_for_async(lambda: click.followups, what="the private explanation")
+    assert title(told[0]) == "I can't post in this channel"
+    assert told[0]["flags"] & 64
+    assert running(bot)
