@@ -105,6 +105,12 @@ class Conversation:
                 raise
         return self._quiz
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for: the quiz (its bank and database) and the
+        scenario engine's index. A server calls this before it takes requests."""
+        _ = self.quiz
+        ask("what code for a duplicate email on signup")
+
     def on_text(self, text: str, user: User = CONSOLE_USER, place: Place = CONSOLE) -> list[Reply]:
         """The replies to one line (or pasted block) a user sent."""
         return self._safely(lambda: self._dispatch(parse(text), user, place))

@@ -49,6 +49,10 @@ class ChatRuntime:
         """Run a synchronous call in the pool without blocking the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.pool, call, *args)
 
+    async def warm_up(self) -> None:
+        """Load the quiz and the scenario engine before the first user needs them."""
+        await self.blocking(self.conversation.warm_up)
+
     async def replies(self, call: Callable[[], list[Reply]]) -> list[Reply]:
         """The replies of a conversation call, or the private failure line if it raised."""
         try:

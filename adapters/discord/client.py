@@ -69,6 +69,7 @@ class StatusClient(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         # buttons are routed by custom_id alone: clicks on messages from before a restart still work
         self.add_dynamic_items(ActionButton)
+        await self.runtime.warm_up()
         if self.shard_count is not None:
             # with a given shard count discord.py skips GET /gateway/bot and dials its built-in gateway URL;
             # ask the API (DISCORD_API_URL) instead, as it does for automatic sharding

@@ -154,6 +154,7 @@ class SlackRun:
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until ``stop`` is set."""
         app, runtime = await self.build()
+        await runtime.warm_up()
         clock = asyncio.create_task(QuizClock(runtime, self.sender_for).run())
         try:
             await self._transport(app)(stop)
