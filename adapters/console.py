@@ -3,7 +3,8 @@
 Interactive in a terminal (history and line editing with prompt_toolkit, colours with rich);
 scriptable when piped: each input line gets its replies, and the chat ends with the input.
 Buttons become numbered choices: type the number. `/status check` on its own line starts a paste:
-everything up to the next empty line is the exchange to check.
+everything up to two empty lines in a row (a `curl -i` head and body have one between them), a line
+with just ".", or the end of the input is the exchange to check.
 """
 
 from __future__ import annotations
@@ -13,20 +14,31 @@ import sys
 from collections.abc import Iterator
 from typing import TextIO
 
-from bot.conversation import CONSOLE, CONSOLE_USER, Conversation, User
+from bot.conversation import CONSOLE, CONSOLE_USER, Conversation, User, quiz_unavailable_reply
+from bot.grammar import parse
 from bot.quiz.game import Game
+from bot.render.escape import terminal
 from bot.render.terminal import write_reply
 from bot.reply import Action, Reply
 
 BANNER = (
     'statusbot: ask about HTTP status codes. Try 409, 4xx, "duplicate email", /status guide, '
-    "/status check POST /users -> 404, or /status help. Ctrl-D or 'quit' to leave."
+    "/status check POST /users with invalid email -> 404, or /status help. Ctrl-D or 'quit' to leave."
 )
 QUIT = {"quit", "exit", "/quit", "/exit", ":q"}
 PASTE_STARTERS = {"/status check", "/status review", "status check", "check"}
+PASTE_END = "."
+PROMPT, PASTE_PROMPT = "> ", "… "
+PASTE_HINT = '(paste the response or log lines; end with two empty lines or a line with just ".")'
+INTERRUPT_HINT = "(Ctrl-C again or Ctrl-D to leave)"
+AS_USAGE = "/as NAME lets several people take turns at this keyboard"
+NO_INPUT_HINT = (
+    "statusbot: no input. Run statusbot in a terminal to chat, pipe lines into it "
+    "(echo 409 | statusbot), or ask one question: statusbot ask 409\n"
+)
 
 
-def _interactive_lines() -> Iterator[str]:
+def _interactive_lines(console: Console) -> Iterator[str]:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory, InMemoryHistory
     from prompt_toolkit.patch_stdout import patch_stdout
@@ -42,15 +54,23 @@ def _interactive_lines() -> Iterator[str]:
         except OSError:
             pass
     session: PromptSession[str] = PromptSession(history=history)
+    interrupted = False
     while True:
         try:
             # replies printed by the quiz timer thread appear above the prompt, not inside the line being typed
             with patch_stdout(raw=True):
-                yield session.prompt("> ")
+                line = session.prompt(console.prompt)
         except KeyboardInterrupt:
+            # the first Ctrl-C cancels the line being typed, a second one in a row leaves
+            if interrupted:
+                return
+            interrupted = True
+            console.out.write(INTERRUPT_HINT + "\n")
             continue
         except EOFError:
             return
+        interrupted = False
+        yield line
 
 
 def _piped_lines(stream: TextIO) -> Iterator[str]:
@@ -61,12 +81,15 @@ def _piped_lines(stream: TextIO) -> Iterator[str]:
 class Console:
     """One terminal conversation: remembers the last buttons so a number can press one."""
 
-    def __init__(self, out: TextIO, *, colour: bool) -> None:
+    def __init__(self, out: TextIO, *, colour: bool, interactive: bool = False) -> None:
         self.out = out
         self.colour = colour
+        self.interactive = interactive
         self.conversation = Conversation()
         self.buttons: tuple[Action, ...] = ()
         self.user: User = CONSOLE_USER
+        self.prompt = PROMPT
+        self.quiz_last = False  # the previous line was a /quiz command
 
     def start_timer(self) -> None:
         """In a terminal, close quiz questions when their time is up, even while nobody types."""
@@ -94,27 +117,59 @@ class Console:
         """Answer one line; a lone `/status check` reads the pasted block that follows."""
         self.show(self.conversation.tick())
         text = line.strip()
-        if text.lower().startswith("/as "):
-            name = text[4:].strip()[:40] or "you"
-            self.user = User(name.lower(), name)
-            self.out.write(f"(you are now {name})\n\n")
+        quiz_last, self.quiz_last = self.quiz_last, False
+        if text.lower() == "/as" or text.lower().startswith("/as "):
+            self._switch_user(text[3:])
             return
         button = self._button(text)
         if button is not None:
             self.show(self.conversation.on_action(button.id, button.value, self.user))
+            return
+        if quiz_last and self.conversation.quiz_error and _answer_like(text):
+            # an answer to a quiz that could not start: say so again rather than read "1" as the 1xx family
+            self.quiz_last = True
+            self.show([quiz_unavailable_reply(self.conversation.quiz_error)])
             return
         if not text.startswith("/") and self._typed_game():
             # during a typed-mode game a plain line is an answer; chatter that names no code gets nothing
             self.show(self.conversation.on_message(text, self.user))
             return
         if text.lower() in PASTE_STARTERS:
-            block = []
+            text = "/status check\n" + self._paste(more)
+        self.quiz_last = parse(text).command == "quiz"
+        self.show(self.conversation.on_text(text, self.user))
+
+    def handle_interruptible(self, line: str, more: Iterator[str]) -> None:
+        """``handle``; in a terminal, Ctrl-C while a line is being answered cancels that line, not the chat."""
+        try:
+            self.handle(line, more)
+        except KeyboardInterrupt:
+            if not self.interactive:
+                raise
+            self.out.write(INTERRUPT_HINT + "\n")
+
+    def _switch_user(self, argument: str) -> None:
+        name = " ".join(terminal(argument).split())[:40]
+        if not name:
+            self.out.write(f"({AS_USAGE}; you are {self.user.name})\n\n")
+            return
+        self.user = User(name.lower(), name)
+        self.out.write(f"(you are now {name})\n\n")
+
+    def _paste(self, more: Iterator[str]) -> str:
+        """The pasted block: up to two empty lines in a row, a lone ".", or the end of the input."""
+        if self.interactive:
+            self.out.write(PASTE_HINT + "\n")
+        block: list[str] = []
+        self.prompt = PASTE_PROMPT
+        try:
             for pasted in more:
-                if not pasted.strip():
+                if pasted.strip() == PASTE_END or (not pasted.strip() and block and not block[-1].strip()):
                     break
                 block.append(pasted)
-            text = "/status check\n" + "\n".join(block)
-        self.show(self.conversation.on_text(text, self.user))
+        finally:
+            self.prompt = PROMPT
+        return "\n".join(block).strip()
 
     def _button(self, text: str) -> Action | None:
         """The button a typed number (1, 2, …) or, for quiz choices, letter (a, b, …) presses."""
@@ -140,13 +195,20 @@ class Console:
         return game is not None and game.settings.mode == "typed"
 
     def resume(self) -> None:
-        """After a restart, a game left running in the console's database goes on where it was."""
+        """After a restart, a game left running in the console's database: in a terminal it goes on where it
+        was; piped, nobody is there to play it, so it is closed with its scores kept."""
         if not quiz_database_exists():
             return
         try:
-            self.show(self.conversation.quiz.after_restart().get(CONSOLE.channel, []))
-        except Exception:  # the chat works without the quiz
+            posts = self.conversation.quiz.after_restart(close=not self.interactive)
+        except Exception:  # the chat works without the quiz; /quiz says what is wrong
             return
+        self.show(posts.get(CONSOLE.channel, []))
+
+    def leave(self) -> None:
+        """Leaving a terminal mid-game: the game ends now, scores kept, rather than wait for nobody."""
+        if self._game() is not None:
+            self.show(self.conversation.on_command("quiz", "stop", self.user, CONSOLE._replace(moderator=True)))
 
     def finish_game(self, *, limit: float = 300.0) -> None:
         """At the end of piped input, let a running game play out its timers (bounded)."""
@@ -168,20 +230,35 @@ def run_console(stdin: TextIO | None = None, out: TextIO | None = None) -> int:
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     interactive = stdin.isatty() and out.isatty()
-    console = Console(out, colour=out.isatty() and "NO_COLOR" not in os.environ)
-    lines = _interactive_lines() if interactive else _piped_lines(stdin)
+    console = Console(out, colour=out.isatty() and "NO_COLOR" not in os.environ, interactive=interactive)
+    lines = _interactive_lines(console) if interactive else _piped_lines(stdin)
     if interactive:
         out.write(BANNER + "\n\n")
         console.start_timer()
     console.resume()
-    for line in lines:
-        if line.strip().lower() in QUIT:
-            break
-        if line.strip():
-            console.handle(line, lines)
-    if not interactive:
+    heard = False
+    try:
+        for line in lines:
+            if line.strip().lower() in QUIT:
+                break
+            if line.strip():
+                heard = True
+                console.handle_interruptible(line, lines)
+    except KeyboardInterrupt:
+        console.leave()
+        raise
+    if interactive:
+        console.leave()
+    else:
         console.finish_game()
+        if not heard:
+            sys.stderr.write(NO_INPUT_HINT)
     return 0
+
+
+def _answer_like(text: str) -> bool:
+    """A line that reads as a quiz answer: a choice number or letter."""
+    return len(text) == 1 and (text in "123456789" or text.lower() in "abcde")
 
 
 def quiz_database_exists() -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -98,7 +99,7 @@ def answer_json(question: str) -> dict[str, Any]:
     from bot.render.terminal import render_plain
     from knowledge import ask, knowledge
 
-    answer = ask(question)
+    answer = ask(_question(question))
     data = answer.to_json()
     data["text"] = render_plain(answer_card(knowledge(), answer))
     return data
@@ -109,19 +110,62 @@ def _print_answer(question: str, out: TextIO, colour: bool) -> None:
     from bot.render.terminal import write_reply
     from knowledge import ask, knowledge
 
-    write_reply(answer_card(knowledge(), ask(question)), out, colour=colour)
+    write_reply(answer_card(knowledge(), ask(_question(question))), out, colour=colour)
+
+
+def _question(text: str) -> str:
+    """The question itself: ``/status 409`` asks about 409, as in a chat."""
+    if text.lstrip().startswith("/"):
+        from bot.grammar import parse
+
+        return parse(text).argument
+    return text
+
+
+ASK_USAGE = (
+    "usage: statusbot ask QUESTION [--json], e.g. statusbot ask 409; "
+    "or pipe questions in, one per line (statusbot ask --help for more)\n"
+)
+COMMAND_HINT = "{question} is a chat command: run statusbot (the console), or use it in Slack or Discord."
 
 
 def _ask(args: argparse.Namespace, out: TextIO) -> int:
+    if not args.text and sys.stdin.isatty():
+        # a question was forgotten: waiting silently for standard input would look like a hang
+        sys.stderr.write(ASK_USAGE)
+        return 2
     colour = out.isatty() and "NO_COLOR" not in os.environ
     questions = [" ".join(args.text)] if args.text else (line.rstrip("\r\n") for line in sys.stdin)
     for question in questions:
+        if not question.strip() and not args.json:
+            continue  # as in the console; JSON keeps one object per input line so scripts can pair them up
+        hint = _command_hint(question)
         if args.json:
-            out.write(json.dumps(answer_json(question), ensure_ascii=False) + "\n")
+            data = answer_json(question) if hint is None else _hint_json(question, hint)
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        elif hint is not None:
+            out.write(hint + "\n")
         else:
             _print_answer(question, out, colour)
         out.flush()
     return 0
+
+
+def _command_hint(question: str) -> str | None:
+    """For ``ask "/status guide"``: that the command belongs to a chat; None for a question (``/status 409`` is one)."""
+    if not question.lstrip().startswith("/"):
+        return None
+    from bot.grammar import parse
+    from bot.render.escape import terminal
+
+    command = parse(question)
+    if command.command == "status" and command.action == "ask" and command.argument:
+        return None
+    return COMMAND_HINT.format(question=terminal(question.strip()[:60]))
+
+
+def _hint_json(question: str, hint: str) -> dict[str, Any]:
+    return {"kind": "invalid", "query": question, "matches": [], "text": hint}
 
 
 def _run_platform(args: argparse.Namespace) -> int:
@@ -147,22 +191,65 @@ def _run_platform(args: argparse.Namespace) -> int:
         return 130
 
 
+class DotenvError(Exception):
+    """A .env file that cannot be read; the message names the line."""
+
+
 def load_dotenv_file() -> None:
     """Read settings from a .env file in the working directory, if there is one (environment wins)."""
-    if os.path.isfile(".env"):
-        from dotenv import load_dotenv
+    if not os.path.isfile(".env"):
+        return
+    from dotenv import load_dotenv
 
-        load_dotenv(".env", override=False)
+    with open(".env", "rb") as handle:
+        data = handle.read()
+    # checked line by line first, so the error names the line: dotenv would fail on the whole file
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if b"\0" in raw:
+            raise DotenvError(f".env line {number} contains a NUL byte, which no setting can hold")
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DotenvError(f".env line {number} is not valid UTF-8: save the file as UTF-8") from None
+    load_dotenv(stream=io.StringIO(data.decode("utf-8")), override=False)
+
+
+COMMANDS = {"ask", "eval", "console", "slack", "discord"}
+
+
+def _arguments(argv: Sequence[str] | None) -> list[str]:
+    """The arguments with undecodable bytes as U+FFFD; a bare question (``statusbot 409``) means ``ask``."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    # arguments the locale could not decode arrive as lone surrogates, which no UTF-8 output can carry
+    given = [arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for arg in given]
+    if given and given[0] not in COMMANDS and not given[0].startswith("-") and not _misspelt_command(given[0]):
+        given.insert(0, "ask")
+    return given
+
+
+def _misspelt_command(word: str) -> bool:
+    """``statusbot slak``: left to argparse, which names the commands, rather than asked as a question."""
+    from bot.grammar import closest
+
+    return word.isalpha() and bool(closest(word, sorted(COMMANDS), cutoff=0.75))
+
+
+def _tolerant_streams() -> None:
+    """Undecodable input becomes U+FFFD, and nothing unencodable can reach the output raw."""
+    for stream in (sys.stdin, sys.stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``statusbot`` console script."""
     parser = _parser()
-    args = parser.parse_args(argv)
-    load_dotenv_file()
+    args = parser.parse_args(_arguments(argv))
+    _tolerant_streams()
     from knowledge import CatalogueError
 
     try:
+        load_dotenv_file()
         if args.command in (None, "console"):
             from adapters.console import run_console
 
@@ -175,13 +262,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.evaluation import run_eval
 
             return run_eval(args.file, sys.stdout, show_misses=args.misses)
+    except DotenvError as error:
+        sys.stderr.write(f"statusbot: {error}\n")
+        return 2
     except CatalogueError as error:
         sys.stderr.write(f"statusbot: the catalogue data is invalid:\n  {error}\n")
         return 2
+    except KeyboardInterrupt:
+        return 130
     except BrokenPipeError:
+        _silence_stdout()
         return 0
+    except OSError as error:
+        if error.filename is not None or not _is_output_error(error):
+            raise
+        _silence_stdout()
+        sys.stderr.write(f"statusbot: cannot write the output: {error.strerror or error}\n")
+        return 1
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def _is_output_error(error: OSError) -> bool:
+    """An error from writing our output (a full disk, a closed terminal), not one naming a file."""
+    import errno
+
+    return error.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EPIPE)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: Python's own flush at exit would otherwise fail again, with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing will be flushed at exit
 
 
 if __name__ == "__main__":

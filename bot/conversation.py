@@ -220,6 +220,8 @@ class Conversation:
                 ]
             if command.action == "start" and not self.platform.channel_messages and self._typed(command.argument):
                 return [typed_mode_unavailable(self.platform)]
+            if command.action == "join" and (no_teams := self._no_team_game(place)):
+                return [Reply(title=no_teams, colour="grey", private=True)]
             if command.action == "start" and (problem := self._pack_problem(command.argument)):
                 return [Reply(title="That question pack can't be played", text=problem, colour="grey", private=True)]
             return self.quiz.command(
@@ -237,6 +239,15 @@ class Conversation:
             return settings_from(argument).mode == "typed"
         except OptionError:
             return False  # the quiz itself explains bad options
+
+    def _no_team_game(self, place: Place) -> str:
+        """Why /quiz join makes no sense here ('' when a team game runs): rather than ask which team to join."""
+        game = self.quiz.service.current(place.channel)
+        if game is None:
+            return f"No game is running here. Start a team game with {self.prefix}quiz start teams:on."
+        if not game.settings.teams:
+            return f"This game isn't a team game. Next time, start one with {self.prefix}quiz start teams:on."
+        return ""
 
     def _pack_problem(self, argument: str) -> str:
         """Why the pack a /quiz start names was skipped when the packs were loaded ('' when it is fine)."""

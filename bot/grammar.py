@@ -120,11 +120,11 @@ def spec_of(command: str) -> CommandSpec:
     return next(spec for spec in GRAMMAR if spec.name == command)
 
 
-def closest(word: str, choices: list[str]) -> str:
+def closest(word: str, choices: list[str], cutoff: float = 0.6) -> str:
     """The choice closest to a misspelt word, or '' when none is close."""
     from difflib import get_close_matches
 
-    found = get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+    found = get_close_matches(word.lower(), choices, n=1, cutoff=cutoff)
     return found[0] if found else ""
 
 

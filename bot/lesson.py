@@ -51,7 +51,10 @@ def help_reply(prefix: str = "/") -> Reply:
                 f"  {prefix}{spec.name}" + ("" if action.name == spec.default else f" {action.name}") + f" {example}"
                 for example in action.examples
             )
-            fields.append(Field(usage, action.summary + (f"\n{examples}" if examples else "")))
+            # the other words that work too, so a suggestion or a colleague's habit is never a mystery
+            also = [a for a in action.aliases if a.isalpha()]
+            summary = action.summary + (f" (also: {', '.join(also)})" if also else "")
+            fields.append(Field(usage, summary + (f"\n{examples}" if examples else "")))
     return Reply(
         title="What statusbot understands",
         text="One grammar everywhere: the same words work in Slack, Discord and the terminal.",
@@ -65,7 +68,7 @@ def unknown_command_reply(word: str, suggestion: str, prefix: str = "/") -> Repl
     """A friendly "did you mean" for a command we don't have."""
     hint = f"Did you mean {prefix}{suggestion}?" if suggestion else ""
     return Reply(
-        title=f"I don't know the command {word[:40]!r}",
+        title=f"I don't know the command '{word[:40]}'",  # not repr(): users never see Python escapes
         text=(hint + "\n" if hint else "") + f"Try {prefix}status help to see what I understand.",
         colour="grey",
         private=True,
@@ -73,6 +76,10 @@ def unknown_command_reply(word: str, suggestion: str, prefix: str = "/") -> Repl
 
 
 def did_you_mean_action(word: str) -> str:
-    """The action a single misspelt word probably meant ('hlep' → 'help'), or ''."""
-    names = [alias for spec in GRAMMAR for action in spec.actions for alias in (action.name, *action.aliases)]
-    return closest(word, [name for name in names if len(name) > 2])
+    """The action a single misspelt word probably meant ('hlep' → 'help'), or ''.
+
+    Only the names help lists are suggested: an alias that happens to look like an English word
+    ('clear' and 'learn') would send people to a command they never saw.
+    """
+    names = {action.name for spec in GRAMMAR for action in spec.actions if len(action.name) > 2}
+    return closest(word, sorted(names), cutoff=0.7)

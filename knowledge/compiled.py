@@ -26,7 +26,7 @@ def compiled_catalogue() -> Catalogue:
 
         return load_catalogue()
 
-    return cached("catalogue", [*toml_files(DATA), *toml_files(os.path.join(DATA, "codes")), *_CODE], build)
+    return cached("catalogue", [*toml_files(DATA), *toml_files(os.path.join(DATA, "codes")), *_CODE], build, Catalogue)
 
 
 def compiled_situations(known_codes: set[int], origins: dict[int, set[str]] | None = None) -> tuple[Situation, ...]:
@@ -38,15 +38,14 @@ def compiled_situations(known_codes: set[int], origins: dict[int, set[str]] | No
         return load_situations(known_codes, origins=origins)
 
     sources = [*toml_files(os.path.join(DATA, "phrases")), *toml_files(os.path.join(DATA, "codes")), *_CODE]
-    return cached("situations", sources, build, extra=repr(sorted(known_codes)))
+    return cached("situations", sources, build, tuple[Situation, ...], extra=repr(sorted(known_codes)))
 
 
 def compiled_index(statuses: tuple[Status, ...], analyser: Analyser) -> PhraseIndex:
     """The scenario engine's phrase index, rebuilt when a phrase, code, language or index source changes."""
+    from knowledge.scenario_index import PhraseIndex, build_index
 
     def build() -> PhraseIndex:
-        from knowledge.scenario_index import build_index
-
         return build_index(statuses, compiled_situations(*code_origins(statuses)), analyser)
 
     code = [os.path.join(_HERE, name) for name in ("scenario_index.py", "scenario_language.py", "text.py")]
@@ -59,7 +58,7 @@ def compiled_index(statuses: tuple[Status, ...], analyser: Analyser) -> PhraseIn
     ]
     # rows point at positions in ``statuses``: a different catalogue needs its own index
     shape = repr([(s.code, s.phrase, s.origin) for s in statuses])
-    return cached("scenario-index", sources, build, extra=shape)
+    return cached("scenario-index", sources, build, PhraseIndex, extra=shape)
 
 
 def code_origins(statuses: tuple[Status, ...]) -> tuple[set[int], dict[int, set[str]]]:

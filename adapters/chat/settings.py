@@ -59,19 +59,11 @@ def port(value: str, name: str = "PORT") -> int:
 
 
 def open_database() -> Engine:
-    """The quiz database, migrated; an unusable one is one line naming the setting."""
-    from bot.storage.database import database_url, make_engine, migrate
+    """The quiz database, migrated; an unusable one is one line naming the setting (the console's wording too)."""
+    from bot.storage.database import DatabaseUnusable
+    from bot.storage.database import open_database as open_quiz_database
 
-    name = "DATABASE_URL" if optional("DATABASE_URL") else "STATUSBOT_DB"
-    shape = (
-        "a database URL such as postgresql://user@host:5432/statusbot"
-        if name == "DATABASE_URL"
-        else "a writable path for the SQLite file"
-    )
     try:
-        engine = make_engine(database_url())
-        migrate(engine)
-    except Exception as error:  # every failure here is a setting to fix, named in one line
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise SettingError(f"{name} is not usable ({reason[:200]}): it should be {shape}") from None
-    return engine
+        return open_quiz_database()
+    except DatabaseUnusable as error:
+        raise SettingError(str(error)) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,9 +16,13 @@ STATEMENT_TIMEOUT_MS = 15000
 MIGRATION_LOCK = 4092025  # PostgreSQL advisory lock key for schema migrations
 
 
+class DatabaseUnusable(Exception):
+    """The configured database cannot be opened or migrated; the message is the one line a user sees."""
+
+
 def database_url() -> str:
     """DATABASE_URL, else a SQLite file at STATUSBOT_DB (default: statusbot.sqlite3 in the data folder)."""
-    url = os.environ.get("DATABASE_URL")
+    url = os.environ.get("DATABASE_URL", "").strip()
     if url:
         return url.replace("postgres://", "postgresql+psycopg://", 1).replace(
             "postgresql://", "postgresql+psycopg://", 1
@@ -27,14 +32,36 @@ def database_url() -> str:
         "statusbot",
         "statusbot.sqlite3",
     )
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     return f"sqlite:///{path}"
+
+
+def open_database() -> Engine:
+    """The configured database, migrated; an unusable one raises DatabaseUnusable naming the setting to fix."""
+    name = "DATABASE_URL" if os.environ.get("DATABASE_URL", "").strip() else "STATUSBOT_DB"
+    shape = (
+        "a database URL such as postgresql://user@host:5432/statusbot"
+        if name == "DATABASE_URL"
+        else "a writable path for the SQLite file"
+    )
+    try:
+        engine = make_engine(database_url())
+        with engine.connect():  # reach the database before migrate() writes its lock file beside it
+            pass
+        migrate(engine)
+    except Exception as error:  # every failure here is a setting to fix, named in one line
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        reason = re.sub(r"^\([\w.]+\)\s*", "", reason)  # SQLAlchemy's "(psycopg.errors.X)" prefix says nothing to users
+        raise DatabaseUnusable(f"{name} is not usable ({reason[:200]}): it should be {shape}") from None
+    return engine
 
 
 def make_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
     """An engine for ``url``; ``schema`` puts every table in that PostgreSQL schema (tests use one each)."""
     url = url or database_url()
     if url.startswith("sqlite"):
+        path = make_url(url).database
+        if path and path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

@@ -88,3 +88,22 @@ def test_bad_input_never_gives_a_traceback():
         result = run("ask", "--", text)
         assert result.returncode == 0
         assert "Traceback" not in result.stderr and result.stdout.strip()
+
+
+def test_ask_json_carries_the_certainty_band():
+    questions = [
+        "409",
+        "what code for duplicate email?",
+        "search came back empty",
+        "weird stuff happening with the order page",
+        "what's for lunch",
+    ]
+    result = run("ask", "--json", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["certainty"] for a in answers] == ["sure", "sure", "likely", "unsure", "abstain"]
+    likely, unsure, abstained = answers[2:]
+    assert likely["text"].startswith("Best match: 200 OK\n")
+    assert unsure["text"].startswith("Not sure: a few codes could fit\n• 303 See Other — ")
+    assert "[1] Walk through the decision guide" in unsure["text"]
+    assert "[1] Walk through the decision guide" in abstained["text"]

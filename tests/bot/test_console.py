@@ -94,8 +94,8 @@ def test_check_names_each_lesson_mistake(exchange, expected):
     assert expected in chat(exchange)
 
 
-def test_check_reads_a_pasted_block_up_to_an_empty_line():
-    out = chat("/status check", "HTTP/1.1 201 Created", "Content-Type: application/json", "", "409")
+def test_check_reads_a_pasted_block_up_to_two_empty_lines():
+    out = chat("/status check", "HTTP/1.1 201 Created", "Content-Type: application/json", "", "", "409")
     assert "Add a Location header" in out
     assert "409 Conflict" in out
 
@@ -117,3 +117,18 @@ def test_quit_ends_the_chat_and_echoed_text_is_harmless():
     out = chat("\x1b[31m@everyone\x07", "quit", "409")
     assert "\x1b" not in out and "\x07" not in out
     assert "409 Conflict" not in out
+
+
+def test_an_unsure_answer_lists_candidates_and_offers_the_guide():
+    out = chat("weird stuff happening with the order page", "1")
+    assert "Not sure: a few codes could fit\n• 303 See Other — " in out
+    assert "[1] Walk through the decision guide" in out
+    assert "unsure · tell me more, or walk through the decision guide" in out
+    assert "Did the request succeed?" in out  # the button starts the guide
+
+
+def test_a_likely_answer_is_headed_best_match_with_the_runner_up_and_its_rule():
+    out = chat("search came back empty")
+    assert out.startswith("Best match: 200 OK\n")
+    assert "Also consider " in out
+    assert "likely · confidence 50%" in out

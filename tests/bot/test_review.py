@@ -99,3 +99,15 @@ def test_pathological_pastes_answer_quickly():
     for text in ("200" + " " * 1980 + "x!", "200 " + "[" * 100_000, "200 OK " * 1500 + "→ 500"):
         review(KB, text)
     assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("depth", [950, 1_000, 5_000, 100_000])
+def test_a_failure_body_nested_beyond_the_parser_is_still_judged(depth):
+    nested = "[" * depth + "]" * depth
+    result = review(KB, '200 {"success": false, "error": ' + nested + "}")
+    assert result.verdict == "wrong" and result.mistake is not None and result.mistake.id == 1
+
+
+def test_a_deep_body_without_an_error_is_not_invented_one():
+    nested = "[" * 5_000 + "]" * 5_000
+    assert review(KB, '200 {"data": ' + nested + "}").verdict == "right"

@@ -9,7 +9,7 @@ from http import HTTPStatus
 import pytest
 
 from knowledge import knowledge
-from tests.conftest import reference_file
+from tests.conftest import ROOT, reference_file
 
 KB = knowledge()
 
@@ -153,3 +153,81 @@ def test_constants_name_the_codes_in_frameworks():
 def test_lesson_families_with_key_codes():
     assert [f.label for f in KB.catalogue.families] == ["1xx", "2xx", "3xx", "4xx", "5xx"]
     assert KB.families["4xx"].key_codes == (400, 401, 403, 404)
+
+
+# -- corrections checked against their sources (issue 10, items 17-22) ---------------------------------
+
+
+def _status(code: int, origin_word: str = ""):
+    return next(s for s in KB.meanings(code) if origin_word.lower() in s.origin.lower() or not origin_word)
+
+
+def _all_text(status) -> str:
+    parts = [status.summary, status.use_when, status.note, status.spec]
+    parts += [a.when for a in status.not_for] + [h.why for h in status.headers]
+    parts += [f"{e.request}\n{e.response}\n{e.note}" for e in status.examples]
+    return "\n".join(parts)
+
+
+SPRING_7_REMOVED = {305: "USE_PROXY", 419: "INSUFFICIENT_SPACE_ON_RESOURCE", 420: "METHOD_FAILURE"}
+SPRING_7_ADDED = {413: "CONTENT_TOO_LARGE", 421: "MISDIRECTED_REQUEST", 422: "UNPROCESSABLE_CONTENT"}
+
+
+def test_spring_constants_are_spring_7():
+    for code, name in SPRING_7_REMOVED.items():
+        assert dict(KB.constants[code].names).get("spring") != f"HttpStatus.{name}", code
+    for code, name in SPRING_7_ADDED.items():
+        assert dict(KB.constants[code].names)["spring"] == f"HttpStatus.{name}", code
+    assert "HttpStatus.DESTINATION_LOCKED" not in {v for c in KB.constants.values() for _, v in c.names}
+    assert dict(KB.constants[103].names)["spring"] == "HttpStatus.EARLY_HINTS"
+    assert "spring" not in KB.constants[103].unverified and "spring" not in KB.constants[422].unverified
+
+
+@pytest.mark.parametrize(
+    "row",
+    [r for r in _rows("unofficial-status-codes.csv") if "removed in 7.0" in r["origin"]],
+    ids=lambda r: r["code"],
+)
+def test_spring_meanings_say_the_constant_is_gone_in_7(row):
+    status = _status(int(row["code"]), "spring")
+    text = _all_text(status)
+    assert "removed in Spring 7.0" in text
+    assert "survives" not in text and "still in Spring" not in text
+
+
+def test_cloudflare_524_timeout_is_120_seconds_everywhere():
+    assert "(120 s by default)" in KB.rule_between(504, 524).rule
+    assert "100 s" not in KB.rule_between(504, 524).rule
+
+
+def test_422_history_names_rfc_2518_first():
+    note = KB.primary(422).note
+    assert "RFC 2518 §10.3 (1999)" in note and "RFC 4918 §11.2" in note
+    assert note.index("2518") < note.index("4918")
+
+
+def test_418_and_306_constant_notes_follow_their_sources():
+    text = (ROOT / "knowledge" / "data" / "constants.toml").read_text(encoding="utf-8")
+    assert "Rack 3 dropped" not in text
+    assert "Rack added 418 in a 1.6 beta and removed it before 1.6.0" in text
+    assert "(the RFC 2616 name)" not in text and 'RFC 2616 itself only calls it "306 (Unused)"' in text
+    assert "rails" not in dict(KB.constants[418].names)
+
+
+def test_tornado_599_message_has_no_http_prefix():
+    example = _status(599, "tornado").examples[0]
+    assert example.response == "tornado.simple_httpclient.HTTPTimeoutError: Timeout while connecting"
+
+
+def test_softer_wording_follows_the_rfcs():
+    assert "should not send it (RFC 6585: SHOULD NOT)" in KB.primary(511).use_when
+    assert "must not send" not in KB.primary(511).use_when
+    for code in (429, 503):
+        status = KB.primary(code)
+        retry = next(h for h in status.headers if h.name == "Retry-After")
+        assert "optional in RFC" in retry.why and "recommended" in retry.why
+        assert "Always" not in status.use_when
+    assert "does not exist" in KB.rule_between(403, 404).rule
+    assert "(or none at all)" not in KB.rule_between(500, 502).rule and "504" in KB.rule_between(500, 502).rule
+    assert "too many or overlapping" in KB.primary(416).summary + KB.primary(416).use_when
+    assert "RFC 7725 §3 makes 451 cacheable by default" in KB.primary(451).note
