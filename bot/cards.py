@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.reply import Field, Link, Reply, colour_of
+from bot.reply import Action, Field, Link, Reply, colour_of
 from knowledge import Answer, Knowledge, Match, Status
 from knowledge.router import ACCEPTS
 
@@ -15,6 +15,7 @@ FRAMEWORK_LABELS = {
     "rails": "Rails",
 }
 MAX_LISTED = 14
+UNSURE_LISTED = 3
 
 
 def title_of(status: Status) -> str:
@@ -213,33 +214,63 @@ def _unknown_card(kb: Knowledge, answer: Answer) -> Reply:
     )
 
 
+def _guide_action() -> Action:
+    # imported here: the guide renders its outcome with this module's status card
+    from bot.guide import GUIDE_ACTION, encode
+
+    return Action(GUIDE_ACTION, "Walk through the decision guide", encode(()))
+
+
+def _candidates_card(answer: Answer) -> Reply:
+    """*unsure*: no single card, the leading candidates one line each and the decision guide."""
+    lines = [
+        f"• {m.status.title} — {m.reason or m.status.summary} ({m.confidence:.0%})"
+        for m in answer.matches[:UNSURE_LISTED]
+    ]
+    return Reply(
+        title="Not sure: a few codes could fit",
+        text="\n".join(lines),
+        colour="grey",
+        actions=(_guide_action(),),
+        footer="unsure · tell me more, or walk through the decision guide",
+    )
+
+
 def _scenario_card(kb: Knowledge, answer: Answer) -> Reply:
     best = answer.best
+    certainty = answer.certainty
     if best is None:
         return Reply(
             title="I'm not sure this is about choosing an HTTP status code",
             text=answer.message or ACCEPTS,
             colour="grey",
+            actions=(_guide_action(),),
         )
+    if certainty == "unsure":
+        return _candidates_card(answer)
     status = best.status
     lines = [f"Why: {best.reason}." if best.reason else "", status.summary]
     fields = []
+    considered: Status | None = None
     if answer.runner_up is not None:
-        other = answer.runner_up.match.status
-        fields.append(Field(f"Also consider {other.title}", answer.runner_up.rule))
+        considered = answer.runner_up.match.status
+        fields.append(Field(f"Also consider {considered.title}", answer.runner_up.rule))
+    elif certainty == "likely" and len(answer.matches) > 1:
+        # no curated rule between the two: the runner-up's own reason is what to compare
+        second = answer.matches[1]
+        considered = second.status
+        fields.append(Field(f"Also consider {considered.title}", second.reason or considered.summary))
     fields.extend(status_fields(kb, status, brief=True))
-    others = [
-        m for m in answer.matches[1:3] if answer.runner_up is None or m.status is not answer.runner_up.match.status
-    ]
+    others = [m for m in answer.matches[1:3] if m.status is not considered]
     if others:
         fields.append(Field("Other candidates", ", ".join(f"{m.status.title} ({m.confidence:.0%})" for m in others)))
     return Reply(
-        title=f"{title_of(status)}",
+        title=f"Best match: {title_of(status)}" if certainty == "likely" else title_of(status),
         text="\n".join(line for line in lines if line),
         fields=tuple(fields),
         colour=colour_of(status.code),
         links=status_links(status),
-        footer=f"confidence {best.confidence:.0%}",
+        footer=f"{certainty} · confidence {best.confidence:.0%}",
     )
 
 

@@ -7,10 +7,24 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
-BANDS = ((0.8, 1.01, "≥ 0.8"), (0.5, 0.8, "0.5–0.8"), (0.0, 0.5, "< 0.5"))
+from knowledge.answer import LIKELY_FROM, SURE_FROM, certainty_of
+
+BANDS = (
+    ("sure", f"≥ {SURE_FROM}"),
+    ("likely", f"{LIKELY_FROM}–{SURE_FROM}"),
+    ("unsure", f"< {LIKELY_FROM}"),
+)
 BASELINE_CUTOFF = 60.0
+
+
+class Answered(NamedTuple):
+    """What an answering system said: codes best first (empty: abstained), top confidence, certainty band."""
+
+    codes: list[int]
+    confidence: float
+    certainty: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +34,7 @@ class Question:
     text: str
     accept: tuple[int, ...]
     line: int
+    style: str = ""
 
 
 @dataclass
@@ -36,13 +51,14 @@ class Score:
     misses: Counter[int] = field(default_factory=Counter)
     wrong: list[tuple[Question, list[int]]] = field(default_factory=list)
 
-    def add(self, question: Question, codes: list[int], confidence: float) -> None:
-        """Record one answer: the ranked codes given (empty when abstaining) and the top confidence."""
+    def add(self, question: Question, codes: list[int], certainty: str) -> None:
+        """Record one answer: the ranked codes given (empty when abstaining) and its certainty band."""
         if not question.accept:
             self.offtopic += 1
             if not codes:
                 self.abstained_offtopic += 1
             else:
+                self.bands[certainty][0] += 1  # an answer to an off-topic question is a wrong answer
                 self.wrong.append((question, codes))
             return
         self.answerable += 1
@@ -54,10 +70,8 @@ class Score:
         right = codes[0] in question.accept
         self.top1 += right
         self.top3 += any(code in question.accept for code in codes[:3])
-        for low, high, name in BANDS:
-            if low <= confidence < high:
-                self.bands[name][0] += 1
-                self.bands[name][1] += right
+        self.bands[certainty][0] += 1
+        self.bands[certainty][1] += right
         if not right:
             self.misses[question.accept[0]] += 1
             self.wrong.append((question, codes))
@@ -75,22 +89,22 @@ def read_questions(path: str | Path) -> list[Question]:
                 if not isinstance(data, dict) or not isinstance(data.get("accept", []), list):
                     raise TypeError("each line must be an object whose accept is a list of codes")
                 accept = tuple(int(code) for code in data.get("accept", []))
-                questions.append(Question(str(data["q"]), accept, number))
+                questions.append(Question(str(data["q"]), accept, number, str(data.get("style", ""))))
             except (ValueError, KeyError, TypeError) as error:
                 raise ValueError(f'{path}:{number}: expected {{"q": str, "accept": [int]}}: {error}') from error
     return questions
 
 
-def statusbot_answer(question: str) -> tuple[list[int], float]:
-    """statusbot's ranked codes and top confidence for one question."""
+def statusbot_answer(question: str) -> Answered:
+    """statusbot's ranked codes, top confidence and certainty for one question."""
     from knowledge import ask
 
     answer = ask(question)
     codes = list(dict.fromkeys(m.status.code for m in answer.matches))
-    return codes, (answer.matches[0].confidence if answer.matches else 0.0)
+    return Answered(codes, answer.matches[0].confidence if answer.matches else 0.0, answer.certainty)
 
 
-def baseline_answerer() -> Callable[[str], tuple[list[int], float]]:
+def baseline_answerer() -> Callable[[str], Answered]:
     """The naive baseline: rapidfuzz WRatio over each http.HTTPStatus member's phrase and description."""
     from http import HTTPStatus
 
@@ -98,19 +112,20 @@ def baseline_answerer() -> Callable[[str], tuple[list[int], float]]:
 
     choices = {status.value: f"{status.phrase} {status.description}" for status in HTTPStatus}
 
-    def answer(question: str) -> tuple[list[int], float]:
+    def answer(question: str) -> Answered:
         found = process.extract(question, choices, scorer=fuzz.WRatio, limit=3, score_cutoff=BASELINE_CUTOFF)
-        return [int(key) for _, _, key in found], (found[0][1] / 100 if found else 0.0)
+        confidence = found[0][1] / 100 if found else 0.0
+        return Answered([int(key) for _, _, key in found], confidence, certainty_of(confidence))
 
     return answer
 
 
-def evaluate(questions: Sequence[Question], answerer: Callable[[str], tuple[list[int], float]]) -> Score:
+def evaluate(questions: Sequence[Question], answerer: Callable[[str], Answered]) -> Score:
     """Score one answering system over the questions."""
     score = Score()
     for question in questions:
-        codes, confidence = answerer(question.text)
-        score.add(question, codes, confidence)
+        answered = answerer(question.text)
+        score.add(question, answered.codes, answered.certainty)
     return score
 
 
@@ -134,10 +149,14 @@ def _summary(name: str, score: Score, out: TextIO) -> None:
         f"  wrong abstention (answerable)   {_pct(score.wrong_abstentions, score.answerable)}"
         f"  ({score.wrong_abstentions}/{score.answerable})\n"
     )
-    out.write("  accuracy by confidence band:\n")
-    for _, _, band in BANDS:
+    answered = sum(given for given, _ in score.bands.values())
+    out.write("  by certainty band (share of answers, then accuracy):\n")
+    for band, bounds in BANDS:
         given, right = score.bands.get(band, [0, 0])
-        out.write(f"    {band:8} {_pct(right, given)}  ({right}/{given} answers)\n")
+        out.write(
+            f"    {band:7}{bounds:9} {_pct(given, answered)} of answers, {_pct(right, given)} right"
+            f"  ({right}/{given})\n"
+        )
 
 
 def phrase_coverage() -> dict[int, int]:
@@ -155,10 +174,17 @@ def run_eval(path: str, out: TextIO, *, show_misses: bool = False) -> int:
     except (OSError, ValueError) as error:
         out.write(f"statusbot eval: {error}\n")
         return 2
-    ours = evaluate(questions, statusbot_answer)
+    answered = {question.text: statusbot_answer(question.text) for question in questions}
+    ours = evaluate(questions, answered.__getitem__)
     baseline = evaluate(questions, baseline_answerer())
     out.write(f"{path}: {len(questions)} questions ({ours.answerable} answerable, {ours.offtopic} off-topic)\n")
     _summary("statusbot", ours, out)
+    styles = sorted({question.style for question in questions if question.style})
+    if len(styles) > 1 or (styles and any(not question.style for question in questions)):
+        for style in styles:
+            subset = [question for question in questions if question.style == style]
+            counted = f"{len(subset)} question" + ("s" if len(subset) != 1 else "")
+            _summary(f'statusbot, style "{style}" ({counted})', evaluate(subset, answered.__getitem__), out)
     _summary(f"naive baseline (rapidfuzz WRatio over http.HTTPStatus, cutoff {BASELINE_CUTOFF:.0f})", baseline, out)
     if ours.misses:
         out.write("\nstatusbot misses by expected code: ")

@@ -137,6 +137,8 @@ _NEGATIVE = re.compile(r"(?:^|[\s(\[])[-−]\s?\d")
 _HEADER_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|[A-Za-z]+)\s*:\s*\S")
 _STATUS_LINE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+(\d{3})\b", re.IGNORECASE)
 NAME_CUTOFF = 88.0
+# a custom "X-..." header name alone ("x-request-id", "X-Trace-Id header?"): no status code depends on one
+_BARE_HEADER = re.compile(r"^\s*(x-[a-z0-9]+(?:-[a-z0-9]+)*)\s*(?::|\s+header)?\s*\??\s*$", re.IGNORECASE)
 
 
 def looks_like_header(query: str) -> bool:
@@ -270,7 +272,7 @@ def name_answer(kb: Knowledge, query: str, core: list[str], tokens: list[str]) -
     for key in keys:
         exact = kb.names.get(key)
         if exact:
-            return Answer(kind="name", query=query, matches=tuple(Match(s, 1.0) for s in exact))
+            return Answer(kind="name", query=query, matches=_registered_first(tuple(Match(s, 1.0) for s in exact)))
     if len(core) == 1 and core[0] in kb.name_keywords:
         return Answer(kind="name", query=query, matches=(Match(kb.name_keywords[core[0]], 0.9),))
     for key in keys:
@@ -280,8 +282,16 @@ def name_answer(kb: Knowledge, query: str, core: list[str], tokens: list[str]) -
                 if all(m.status is not status for m in matches):
                     matches.append(Match(status, round(score / 100, 3)))
         if matches:
-            return Answer(kind="name", query=query, matches=tuple(matches))
+            return Answer(kind="name", query=query, matches=_registered_first(tuple(matches)))
     return None
+
+
+def _registered_first(matches: tuple[Match, ...]) -> tuple[Match, ...]:
+    """A registered code wins a name tie: AWS's 561 "Unauthorized" never hides 401 Unauthorized."""
+    best = max(match.confidence for match in matches)
+    if any(m.status.official and m.confidence == best for m in matches):
+        return tuple(m for m in matches if m.status.official or m.confidence < best)
+    return matches
 
 
 def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
@@ -320,4 +330,13 @@ def direct_lookup(kb: Knowledge, query: str) -> Answer | None:
             return compare_answer(kb, query, distinct)
     if numbers or len(tokens) > 12:
         return None
-    return header_answer(kb, query, core, tokens) or name_answer(kb, query, core, tokens)
+    found = header_answer(kb, query, core, tokens) or name_answer(kb, query, core, tokens)
+    bare = _BARE_HEADER.match(query) if found is None else None
+    if bare:
+        # "x-request-id": a header no status code depends on is not a situation to guess a code for
+        return invalid(
+            query,
+            f"{bare.group(1)} is not a header any status code depends on. Ask about one "
+            "(Retry-After, WWW-Authenticate, Location) or describe your situation in plain words.",
+        )
+    return found

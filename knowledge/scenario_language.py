@@ -14,6 +14,65 @@ from knowledge.fields import CatalogueError, Fields
 from knowledge.text import words
 
 
+class Numbers(NamedTuple):
+    """How to read quantities and their relationships ([numbers] in language.toml)."""
+
+    limit_words: frozenset[str]
+    start_words: frozenset[str]
+    count_units: frozenset[str]
+    length_units: frozenset[str]
+    time_units: frozenset[str]
+    sizes: dict[str, int]
+    say: dict[str, str]
+    methods: frozenset[str] = frozenset()
+    support_words: frozenset[str] = frozenset()
+    numeric_parameters: frozenset[str] = frozenset()
+    version_words: frozenset[str] = frozenset()
+
+
+NUMBER_SAYINGS = (
+    "over_size",
+    "over_count",
+    "over_length",
+    "within",
+    "range_inside",
+    "range_outside",
+    "negative",
+    "method_unsupported",
+    "bad_parameter",
+    "version_unsupported",
+)
+
+
+def read_numbers(section: Fields) -> Numbers:
+    """Validate the [numbers] table."""
+    sizes = section.value("sizes")
+    if not (
+        isinstance(sizes, dict)
+        and sizes
+        and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in sizes.values())
+    ):
+        raise section.fail("sizes", "must be a table of unit = positive number of bytes")
+    said = section.table("say")
+    say = {name: " ".join(words(said.text(name))) for name in NUMBER_SAYINGS}
+    said.done()
+    numbers = Numbers(
+        limit_words=frozenset(words(section.text("limit_words"))),
+        start_words=frozenset(words(section.text("start_words"))),
+        count_units=frozenset(words(section.text("count_units"))),
+        length_units=frozenset(words(section.text("length_units"))),
+        time_units=frozenset(words(section.text("time_units"))),
+        sizes={str(unit).lower(): int(value) for unit, value in sizes.items()},
+        say=say,
+        methods=frozenset(words(section.text("methods"))),
+        support_words=frozenset(words(section.text("support_words"))),
+        numeric_parameters=frozenset(words(section.text("numeric_parameters"))),
+        version_words=frozenset(words(section.text("version_words"))),
+    )
+    section.done()
+    return numbers
+
+
 class Language(NamedTuple):
     """The validated contents of language.toml."""
 
@@ -31,6 +90,16 @@ class Language(NamedTuple):
     doubt: frozenset[str]
     current: frozenset[str]
     headers: tuple[tuple[str, tuple[int, ...]], ...]
+    chatter: tuple[tuple[str, ...], ...] = ()
+    chatter_asks: tuple[tuple[str, ...], ...] = ()
+    chatter_keep: float = 1.0
+    incident: tuple[tuple[str, ...], ...] = ()
+    incident_hint: str = ""
+    incident_while: tuple[tuple[str, ...], ...] = ()
+    numbers: Numbers | None = None
+    required: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    failure: frozenset[str] = frozenset()
+    ordinary: frozenset[str] = frozenset()
 
 
 def read_language(raw: object, file: str) -> Language:
@@ -70,6 +139,23 @@ def read_language(raw: object, file: str) -> Language:
         if not (isinstance(codes, list) and codes and all(isinstance(c, int) and 100 <= c <= 599 for c in codes)):
             raise CatalogueError(f"{file}: headers.{name}: must be a list of status codes")
         headers.append((name.lower(), tuple(codes)))
+    chatter = top.table("chatter")
+    chatter_cues, chatter_asks = _cues(chatter, "cues"), _cues(chatter, "asks")
+    chatter_keep = _keep(chatter)
+    incident, incident_while = _cues(chatter, "incident"), _cues(chatter, "while")
+    incident_hint = " ".join(words(chatter.text("hint")))
+    chatter.done()
+    numbers = read_numbers(top.table("numbers"))
+    required_table = top.value("required")
+    if not isinstance(required_table, dict):
+        raise top.fail("required", 'must be a table of code = "words"')
+    required = []
+    for key, listed in required_table.items():
+        if not (key.isdigit() and 100 <= int(key) <= 599 and isinstance(listed, str) and words(listed)):
+            raise CatalogueError(f"{file}: required.{key}: must be a status code with a string of words")
+        required.append((int(key), tuple(words(listed))))
+    failure = frozenset(words(top.text("failure")))
+    ordinary = frozenset(words(top.text("ordinary")))
     top.done()
     return Language(
         stopwords=stopwords,
@@ -86,7 +172,25 @@ def read_language(raw: object, file: str) -> Language:
         doubt=doubt,
         current=current,
         headers=tuple(headers),
+        chatter=chatter_cues,
+        chatter_asks=chatter_asks,
+        chatter_keep=chatter_keep,
+        incident=incident,
+        incident_hint=incident_hint,
+        incident_while=incident_while,
+        numbers=numbers,
+        required=tuple(required),
+        failure=failure,
+        ordinary=ordinary,
     )
+
+
+def _cues(section: Fields, name: str) -> tuple[tuple[str, ...], ...]:
+    """A required list of cues, each one or more whole words."""
+    cues = tuple(tuple(words(cue)) for cue in section.texts(name, required=True))
+    if not cues or not all(cues):
+        raise section.fail(name, "must be a non-empty list of cues of at least one word each")
+    return cues
 
 
 def _keep(cue: Fields) -> float:
@@ -120,9 +224,17 @@ class Analyser:
         self._howto = [f" {' '.join(cue)} " for cue in language.howto]
         self._cue_words = {cue[0]: keep for cue, keep in language.offtopic if len(cue) == 1}
         self._cue_phrases = [(f" {' '.join(cue)} ", keep) for cue, keep in language.offtopic if len(cue) > 1]
+        self._chatter = _CueSet(language.chatter)
+        self._asks = _CueSet(language.chatter_asks)
+        self._while = _CueSet(language.incident_while)
+        self._incident = _CueSet(language.incident)
+        self.required = {code: frozenset(self.stem(w) for w in listed) for code, listed in language.required}
+        self.failure = frozenset(self.stem(w) for w in language.failure)
+        self._code_words = language.current | language.code_context
         self.vocabulary: frozenset[str] = frozenset()
         self.stems: frozenset[str] = frozenset()
         self._vocab_list: list[str] = []
+        self._frequency: dict[str, int] = {}
         self.expansions: dict[str, tuple[str, ...]] = {}
         for group in language.synonyms:
             stems = tuple(dict.fromkeys(self.stem(word) for word in group))
@@ -130,11 +242,16 @@ class Analyser:
                 others = tuple(other for other in stems if other != stem)
                 self.expansions[stem] = tuple(dict.fromkeys((*self.expansions.get(stem, ()), *others)))
 
-    def set_vocabulary(self, vocabulary: Iterable[str]) -> None:
-        """The raw words the phrases use; unknown query words are corrected towards them."""
+    def set_vocabulary(self, vocabulary: Iterable[str], frequency: dict[str, int] | None = None) -> None:
+        """The raw words the phrases use; unknown query words are corrected towards them.
+
+        ``frequency`` (how many phrases use a word's stem) breaks ties between equally near words,
+        so "servr" becomes the common "server" rather than "serve".
+        """
         self.vocabulary = frozenset(vocabulary)
         self.stems = frozenset(self.stem(word) for word in self.vocabulary)
         self._vocab_list = sorted(self.vocabulary)
+        self._frequency = frequency or {}
         self.correct.cache_clear()
 
     def rewrite(self, tokens: list[str]) -> list[str]:
@@ -165,23 +282,41 @@ class Analyser:
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one analyser lives for the whole process
     def correct(self, token: str) -> tuple[str, float]:
-        """The vocabulary word a misspelt token most likely means, and how sure (1.0 when known)."""
-        if token in self.vocabulary or len(token) < 5 or not token.isalpha() or self.stem(token) in self.stems:
+        """The vocabulary word a misspelt token most likely means, and how sure (1.0 when known).
+
+        A short word (four to six letters) may only have lost a letter or swapped two ("tokn",
+        "emial"): those are how people mistype, while a wrong or extra letter mostly makes another
+        real word ("chair" is not chain, "brand" not band). Seven to nine letters allow any one
+        slip, longer words two. The first letter must match. Unknown stays unknown rather than
+        becoming a wrong word: "droping" is never "doing".
+        """
+        if (
+            token in self.vocabulary
+            or len(token) < 4
+            or not token.isalpha()
+            or token in self.language.ordinary
+            or self.stem(token) in self.stems
+        ):
             return token, 1.0
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
-        if len(token) <= 6:
-            # short words: one slip only (a wrong, missing, extra or swapped letter), so "emial" is email
-            # but "chars" is not charset
-            near = process.extractOne(token, self._vocab_list, scorer=OSA.distance, score_cutoff=1)
-            found = (near[0], 85.0, near[2]) if near is not None else None
-        else:
-            found = process.extractOne(token, self._vocab_list, scorer=fuzz.ratio, score_cutoff=75)
-        if found is None or found[0][0] != token[0]:
+        allowed = 2 if len(token) >= 10 else 1
+        near = process.extract(token, self._vocab_list, scorer=OSA.distance, score_cutoff=allowed, limit=None)
+        options = [
+            (word, int(distance))
+            for word, distance, _ in near
+            if word[0] == token[0] and len(word) >= 4 and (len(token) > 6 or _slip(token, word))
+        ]
+        if not options:
             return token, 1.0
+        frequency = self._frequency
+        # fewest slips first; then the same last letter ("servr" → server), then the word phrases use most
+        word, distance = min(
+            options, key=lambda o: (o[1], o[0][-1] != token[-1], -frequency.get(self.stem(o[0]), 0), o[0])
+        )
         # a near miss is only weak evidence: names and identifiers look like typos too
-        return found[0], max(0.3, (found[1] - 60) / 40)
+        return word, (0.7 if len(token) >= 7 else 0.625) if distance == 1 else 0.45
 
     def stem(self, token: str) -> str:
         """The stem of one word."""
@@ -192,6 +327,13 @@ class Analyser:
         text = _HTTP_VERSION.sub(lambda m: f" http{m.group(1)}{m.group(2) or ''} ", text.lower())
         tokens = self.rewrite(words(text))
         numbers = self.code_numbers(tokens)
+        sure_of: dict[str, float] = {}
+        if correct:
+            fixed = [self.correct(token) for token in tokens]
+            if any(sure < 1.0 for _, sure in fixed):
+                # rewrite again: "not foud" is "not found", which reads as "nonexistent"
+                sure_of = {token: sure for token, sure in fixed if sure < 1.0}
+                tokens = self.rewrite([token for token, _ in fixed])
         out: list[tuple[str, float]] = []
         previous: str | None = None
         stopwords, stems = self.language.stopwords, self._stems
@@ -201,9 +343,7 @@ class Analyser:
                 continue
             if token in stopwords:
                 continue
-            sure = 1.0
-            if correct:
-                token, sure = self.correct(token)
+            sure = sure_of.get(token, 1.0)
             stem = stems.get(token)
             if stem is None:
                 stem = stems[token] = self.stem(token)
@@ -258,8 +398,9 @@ class Analyser:
         """True when the words question something ("..., correct", "should it be ...")."""
         return any(token in self.language.doubt for token in reading.tokens)
 
+    @lru_cache(maxsize=64)  # noqa: B019 - one analyser lives for the whole process
     def read(self, text: str) -> Reading:
-        """The text's words, read once for the cue checks below."""
+        """The text's words, read once for the cue checks below (shared: never change them)."""
         tokens = words(text)
         return Reading(tokens, f" {' '.join(tokens)} ")
 
@@ -279,11 +420,220 @@ class Analyser:
         howto = language.howto_keep < keep and any(cue in joined for cue in self._howto)
         if howto and not any(t in language.status_words for t in tokens) and not self.code_numbers(tokens):
             keep = language.howto_keep
+        if language.chatter_keep < keep and self.chatter(reading):
+            keep = language.chatter_keep
         return keep
+
+    def incident_hint(self, reading: Reading) -> str:
+        """The words added to an incident remark that asks what callers get meanwhile, else ""."""
+        if not (self._asks.found(reading) and self._while.found(reading)):
+            return ""
+        incident = self._incident.found(reading) or self._chatter.found(reading)
+        return self.language.incident_hint if incident else ""
+
+    def chatter(self, reading: Reading) -> bool:
+        """True for talk about an incident, tooling or the day that does not ask what callers should get.
+
+        "staging is out of inodes" is chatter; "search cluster reindexing, what do queries get
+        meanwhile?" asks about the API and is not.
+        """
+        return self._chatter.found(reading) and not self._asks.found(reading) and not self.code_numbers(reading.tokens)
+
+    def relationship(self, text: str) -> str:
+        """Words stating what the numbers of a text mean together, or "" (see ``relationship``)."""
+        numbers = self.language.numbers
+        return relationship(text, numbers, self._code_words) if numbers is not None else ""
 
     def asks_meaning(self, reading: Reading) -> bool:
         """True when the text asks what something means ("what does that mean?", "why?")."""
         return any(cue in reading.joined for cue in self._explain)
+
+
+class Quantity(NamedTuple):
+    """A number read with its unit: its value (bytes for sizes), dimension and place among the words."""
+
+    value: float
+    dimension: str  # "size", "count", "length", "time", or "" when the text does not say
+    position: int
+    end: float | None = None  # the last byte of a range "500-999"
+
+
+# a range "500-999" or "bytes=5000-", a number with an optional unit ("6mb", "12k", "2048 bytes"), or a word; digits
+# inside a name ("mp4", "v1", "s3") are not quantities
+_QUANTITY = re.compile(
+    r"(?<![a-z0-9.])(?P<start>\d+)\s*-\s*(?P<end>\d+)\b"
+    r"|(?<==)(?P<open>\d+)-(?!\d)"
+    r"|(?<![a-z0-9.])(?P<number>\d+(?:\.\d+)?)\s?(?P<unit>[kmgt]i?b|[kmg]|bytes?|b)?\b"
+    r"|(?P<word>[a-z]+)"
+)
+
+
+# "limit=banana": a query parameter and its value
+_PARAMETER = re.compile(r"([a-z_]+)=([a-z0-9_.-]+)")
+# a version's major number: "1.x", "1.1", "version 2", "v2", "http/2", "h2"
+_VERSION = re.compile(r"(?<![\w.])(?:(\d+)\.(?:x|\d+)\b(?!\.)|(?:version\s?|v|http/?|h)(\d+)\b)")
+
+# a minus sign starting a number ("amount -3", "qty: -1"), not a hyphen ("0-499", "bytes=-500", "v-2")
+_NEGATIVE = re.compile(r"(?:^|(?<=[\s:(\[]))[-−]\s?\d")
+
+
+def read_quantities(
+    text: str, numbers: Numbers, code_words: frozenset[str] = frozenset()
+) -> tuple[list[Quantity], list[str]]:
+    """The quantities of a text, in order, and its words (quantities hold their word's place)."""
+    found: list[Quantity] = []
+    tokens: list[str] = []
+    lowered = text.lower()
+    number_end = 0
+    for match in _QUANTITY.finditer(lowered):
+        word = match.group("word")
+        if word is not None:
+            after_number = found and found[-1].position == len(tokens) - 1
+            # "100/min" is a rate: the word after the slash does not say what the number counts
+            if after_number and found[-1].dimension in ("", "code") and "/" not in lowered[number_end : match.start()]:
+                # "95 calls", "12k chars", "500 byte": the word after a number names what it counts
+                dimension = _dimension_of(word, numbers)
+                if dimension:
+                    last = found[-1]
+                    scale = numbers.sizes.get(word, 1) if dimension == "size" else 1
+                    found[-1] = last._replace(value=last.value * scale, dimension=dimension)
+            tokens.append(word)
+            continue
+        number_end = match.end()
+        if match.group("start") is not None or match.group("open") is not None:
+            # "500-999", or "bytes=5000-" running to the end
+            start = float(match.group("start") or match.group("open"))
+            end = float(match.group("end")) if match.group("end") else float("inf")
+            if end >= start:
+                found.append(Quantity(start, "size", len(tokens), end))
+            tokens.append(match.group(0))
+            continue
+        value, unit = float(match.group("number")), match.group("unit")
+        # "currently we send 403" names a status code, unless a unit follows ("a 500 byte file")
+        dimension = (
+            "code" if not unit and tokens and tokens[-1] in code_words and len(match.group("number")) == 3 else ""
+        )
+        if unit in ("k", "m", "g"):
+            value *= numbers.sizes.get(unit, 1)  # "12k": a thousands multiplier until a unit word says more
+        elif unit:
+            value *= numbers.sizes.get(unit, 1)
+            dimension = "size"
+        found.append(Quantity(value, dimension, len(tokens)))
+        tokens.append(match.group(0))
+    return [q for q in found if q.dimension != "code"], tokens
+
+
+def _dimension_of(word: str, numbers: Numbers) -> str:
+    if word in numbers.sizes:
+        return "size"
+    if word in numbers.count_units:
+        return "count"
+    if word in numbers.length_units:
+        return "length"
+    return "time" if word in numbers.time_units else ""
+
+
+def _compatible(a: Quantity, b: Quantity) -> bool:
+    return "time" not in (a.dimension, b.dimension) and (
+        a.dimension == b.dimension or not (a.dimension and b.dimension)
+    )
+
+
+def relationship(text: str, numbers: Numbers, code_words: frozenset[str] = frozenset()) -> str:
+    """Words stating what the numbers of a text mean together, or "".
+
+    An amount against a limit ("6mb" against "caps at 5mb"), a range against the length of what is
+    asked for, a negative amount, a number parameter given a word ("?limit=banana"), two major
+    versions, or a method sent to a route said to support another ("DELETE sent, route only does
+    GET"). ``code_words`` are the words after which a three-digit number is a status code
+    ("returns 403"), not an amount.
+    """
+    lowered = text.lower()
+    plain = words(lowered)
+    methods = {t for t in plain if t in numbers.methods}
+    if len(methods) >= 2 and not numbers.support_words.isdisjoint(plain):
+        return numbers.say["method_unsupported"]
+    if any(name in numbers.numeric_parameters and not value.isdigit() for name, value in _PARAMETER.findall(lowered)):
+        return numbers.say["bad_parameter"]
+    majors = {int(dotted or named) for dotted, named in _VERSION.findall(lowered)}
+    if len(majors) >= 2 and not numbers.version_words.isdisjoint(plain):
+        return numbers.say["version_unsupported"]
+    if not _DIGIT.search(text):
+        return ""
+    if _NEGATIVE.search(text):
+        return numbers.say["negative"]
+    quantities, tokens = read_quantities(text, numbers, code_words)
+    if len(quantities) < 2:
+        return ""
+    return _range_against_length(quantities, tokens, numbers) or _amount_against_limit(quantities, tokens, numbers)
+
+
+def _range_against_length(quantities: list[Quantity], tokens: list[str], numbers: Numbers) -> str:
+    """A range ("500-999"), or a number after a start word ("offset 2048"), against the total size."""
+    at = {q.position: q for q in quantities}
+    start = next((q for q in quantities if q.end is not None), None)
+    if start is None:
+        start = next(
+            (at[i + j] for i, t in enumerate(tokens) if t in numbers.start_words for j in (1, 2) if i + j in at), None
+        )
+    if start is None:
+        return ""
+    sizes = [q for q in quantities if q is not start and q.end is None and q.dimension in ("size", "")]
+    # a size with its unit says "the length" more clearly than a bare number
+    total = next((q for q in sizes if q.dimension), sizes[0] if sizes else None)
+    if total is None:
+        return ""
+    return numbers.say["range_outside" if start.value >= total.value else "range_inside"]
+
+
+def _amount_against_limit(quantities: list[Quantity], tokens: list[str], numbers: Numbers) -> str:
+    """An amount against a limit: the quantity right after a limit word (or right before one) is the limit."""
+    at = {q.position: q for q in quantities}
+    for i, token in enumerate(tokens):
+        if token not in numbers.limit_words:
+            continue
+        limit = next((at[i + j] for j in (1, 2, 3) if i + j in at), None) or at.get(i - 1)
+        if limit is None:
+            continue
+        others = [q for q in quantities if q is not limit and q.end is None and _compatible(q, limit)]
+        # "120mb vs 100mb cap": an amount in the limit's own unit before a bare number ("2 big")
+        amount = next((q for q in others if q.dimension and q.dimension == limit.dimension), None)
+        amount = amount or next(iter(others), None)
+        if amount is None:
+            continue
+        if amount.value <= limit.value:
+            return numbers.say["within"]
+        return numbers.say[f"over_{amount.dimension or limit.dimension or 'count'}"]
+    return ""
+
+
+def _slip(token: str, word: str) -> bool:
+    """True when ``word`` is ``token`` with one lost letter put back, or two neighbours swapped back."""
+    if len(word) == len(token) + 1:
+        return any(word[:i] + word[i + 1 :] == token for i in range(len(word)))
+    if len(word) == len(token):
+        swapped = [i for i in range(len(token)) if token[i] != word[i]]
+        return len(swapped) == 2 and swapped[1] == swapped[0] + 1 and token[swapped[0]] == word[swapped[1]]
+    return False
+
+
+class _CueSet:
+    """Cues of one or more words, found as whole words in a reading with one set test and one regex."""
+
+    def __init__(self, cues: Iterable[tuple[str, ...]]) -> None:
+        listed = list(cues)
+        self.words = frozenset(cue[0] for cue in listed if len(cue) == 1)
+        phrases = [re.escape(" ".join(cue)) for cue in listed if len(cue) > 1]
+        self.phrases = re.compile(rf" (?:{'|'.join(phrases)}) ") if phrases else None
+
+    def found(self, reading: Reading) -> bool:
+        """True when the reading holds any of the cues."""
+        if not self.words.isdisjoint(reading.tokens):
+            return True
+        return self.phrases is not None and self.phrases.search(reading.joined) is not None
+
+
+_DIGIT = re.compile(r"\d")
 
 
 class Reading(NamedTuple):

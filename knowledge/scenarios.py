@@ -5,11 +5,18 @@ weighted by how rare they are (IDF). A question is scored against the phrases sh
 it (an inverted index keeps this to a few hundred candidates): how much of the phrase the question
 contains and how much of the question the phrase explains, blended with rapidfuzz's token-set
 similarity of the two. The best phrase per code, plus a little support from its other phrases,
-ranks the codes. Off-topic cues scale the score down; below a threshold the engine abstains.
+ranks the codes. Off-topic cues and incident chatter scale the score down; below a threshold the
+engine abstains.
+
+Before matching, what a question implies is added to it as words the phrases use: the relationship
+between its numbers ("6mb" against "caps at 5mb" is too large) and, for an incident remark that asks
+what callers get meanwhile, the unavailability. A code whose subject the question never names (505
+without a version) or a success code for something that failed hardly competes.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -31,7 +38,11 @@ ABSTAIN_BELOW = 0.30
 MAX_MATCHES = 5
 RERANK = 16
 SYNONYM_SHARE = 0.6
-OFF_DOMAIN_ABSTAIN_BELOW = 0.55
+OFF_DOMAIN_ABSTAIN_BELOW = 0.35
+OFF_DOMAIN_MOST = 0.75  # the highest confidence of a short guess: *likely*, never *sure*
+SHORT_GUESS = 2  # familiar words at most in a question without a word of the domain
+MIN_KNOWN = 2  # familiar words a question without a word of the domain needs to be answered at all
+SINGLE_WORD_USES = 3  # phrases that must use a word for it to count as a question on its own
 NB_SHARE = 0.15
 NB_CODES = 4
 HEADER_LIFT = 0.1
@@ -43,6 +54,10 @@ ABSTAIN_HINT = (
     '"token expired") or ask about a code (409), a family (4xx) or a comparison (401 vs 403).'
 )
 STRONG_SCORE = 0.45
+NUMBERS_SURE = 1.0  # how much the words stating a relationship between numbers count
+HINT_SURE = 0.5  # how much the incident hint counts: the question's own words still decide
+REQUIRED_MISSING = 0.3  # a code whose subject the question never names keeps this share of its score
+FAILURE_AGAINST_SUCCESS = 0.6  # a success code for a question saying something failed
 CLEAR_LEAD = 0.25
 
 
@@ -55,6 +70,17 @@ class Scored(NamedTuple):
     evidence: float
 
 
+_DIGIT = re.compile(r"\d")
+
+
+class Ranking(NamedTuple):
+    """Codes scored for a question, the status numbers it mentions, and how many of its words the phrases use."""
+
+    scored: list[Scored]
+    numbers: list[int]
+    known: int
+
+
 class ScenarioEngine:
     """Answers plain-words questions from the curated situation phrases."""
 
@@ -65,8 +91,11 @@ class ScenarioEngine:
         self.statuses = kb.catalogue.statuses
         language = analyser.language
         # words we know the meaning of are never "corrected" into other words
+        cues = (*language.chatter, *language.chatter_asks, *(cue for cue, _ in language.offtopic))
         known = {w for group in language.synonyms for w in group} | language.domain | language.stopwords
-        analyser.set_vocabulary(index.vocabulary | known)
+        known |= {w for cue in cues for w in cue} | language.ordinary
+        self._uses = {term: len(index.postings[column]) for term, column in index.term_ids.items() if "_" not in term}
+        analyser.set_vocabulary(index.vocabulary | known, self._uses)
         positions = {status: i for i, status in enumerate(self.statuses)}
         primaries = {code: kb.primary(code) for code in kb.codes}
         self._position = {code: positions[status] for code, status in primaries.items() if status is not None}
@@ -88,7 +117,7 @@ class ScenarioEngine:
 
     def _without_code_names(self, question: str) -> str:
         """The question without "204 No Content"-style mentions: a code named is not a situation described."""
-        if not any(ch.isdigit() for ch in question):
+        if not _DIGIT.search(question):
             return question
         tokens = words(question)
         kept = self.kb.without_names(tokens)
@@ -103,11 +132,28 @@ class ScenarioEngine:
 
     def rank(self, question: str) -> tuple[list[Scored], list[int]]:
         """Codes scored for the question, best first, and the status numbers it mentions."""
+        ranking = self._rank(question)
+        return ranking.scored, ranking.numbers
+
+    def _rank(self, question: str) -> Ranking:
         terms, numbers = self.analyser.terms(self._without_code_names(question))
+        # what the question implies, as words the phrases use: the numbers' relationship ("6mb" against
+        # "caps at 5mb"), and an incident's unavailability when it asks what callers get meanwhile
+        implied = (
+            (self.analyser.relationship(question), NUMBERS_SURE),
+            (self.analyser.incident_hint(self.analyser.read(question)), HINT_SURE),
+        )
+        for said, sure in implied:
+            if said:
+                terms += [(term, sure) for term, _ in self.analyser.terms(said, correct=False)[0]]
         query = self._query(terms)
         query_total = sum(query.values())
+        content = {t for t, _ in terms if "_" not in t}
+        known = len(content & self.index.term_ids.keys())
+        if len(content) == 1 and self._uses.get(next(iter(content)), 0) >= SINGLE_WORD_USES:
+            known = MIN_KNOWN  # "expired" alone is a fair question; "abc" (a sample value in two phrases) is not
         if query_total <= 0:
-            return [], numbers
+            return Ranking([], numbers, known)
         index = self.index
         for term, weight in list(query.items()):
             for other in self.analyser.expansions.get(term, ()):
@@ -115,7 +161,7 @@ class ScenarioEngine:
                     query[other] = min(weight, self.weight(other)) * SYNONYM_SHARE
         columns = [(index.term_ids[t], w) for t, w in query.items() if t in index.term_ids]
         if not columns:
-            return [], numbers
+            return Ranking([], numbers, known)
         # shared weight of every phrase with the question, in one pass over the postings
         lists = [index.postings[column] for column, _ in columns]
         rows = np.concatenate(lists)
@@ -137,12 +183,16 @@ class ScenarioEngine:
         scores = (1 - FUZZ_SHARE) * chosen + FUZZ_SHARE * similarity * np.sqrt(chosen)
         order = np.argsort(-scores, kind="stable")
         best: dict[int, list[tuple[float, str]]] = {}
+        first_row: dict[int, int] = {}
         for score, status_index, row in zip(
             scores[order].tolist(), index.row_status[top][order].tolist(), top[order].tolist(), strict=True
         ):
             best.setdefault(status_index, []).append((score, index.row_reason[row]))
+            first_row.setdefault(status_index, row)
         reading = self.analyser.read(question)
         keep = self.analyser.offtopic_factor(reading)
+        used = {t for t, _ in terms if "_" not in t}
+        failed = not used.isdisjoint(self.analyser.failure)
         reported = self.analyser.reported(reading.tokens)
         lifted = self.analyser.named_headers(question)
         self._admit_header_codes(lifted, best, f_scores)
@@ -152,8 +202,10 @@ class ScenarioEngine:
         for status_index, group in best.items():
             top_score, reason = group[0]
             support = group[1][0] + (group[2][0] if len(group) > 2 else 0.0) if len(group) > 1 else 0.0
-            lift = HEADER_LIFT if self.statuses[status_index].code in lifted else 0.0
+            code = self.statuses[status_index].code
+            lift = HEADER_LIFT if code in lifted else 0.0
             evidence = min(1.0, top_score + SUPPORT_SHARE * support + lift) * keep
+            evidence *= self._fit(code, first_row.get(status_index), used, failed)
             results.append(Scored(self.statuses[status_index], evidence, reason, evidence))
         # the pooled view decides between close candidates only: it never overturns a clear lead
         leader = max((item.evidence for item in results), default=0.0)
@@ -173,7 +225,25 @@ class ScenarioEngine:
                 for item in results
             ]
         results.sort(key=lambda item: (-item.score, -item.status.rank))
-        return results, numbers
+        return Ranking(results, numbers, known)
+
+    def _fit(self, code: int, row: int | None, stems: set[str], failed: bool) -> float:
+        """How well a code can fit at all: its required subject named, and no success claimed for a failure.
+
+        505 is about protocol versions: "doesn't support DELETE" never makes it a candidate. And
+        "CORS preflight failed" is not the 204 of a preflight that worked.
+        """
+        fit = 1.0
+        required = self.analyser.required.get(code)
+        if required and stems.isdisjoint(required):
+            fit *= REQUIRED_MISSING
+        if (
+            failed
+            and code < 300
+            and (row is None or self.analyser.failure.isdisjoint(self.index.row_stems[row].split()))
+        ):
+            fit *= FAILURE_AGAINST_SUCCESS
+        return fit
 
     def _admit_header_codes(
         self, codes: set[int], best: dict[int, list[tuple[float, str]]], f_scores: npt.NDArray[np.float64]
@@ -206,13 +276,18 @@ class ScenarioEngine:
     # -- answering --------------------------------------------------------------
     def answer(self, question: str) -> Answer:
         """The scenario answer: ranked matches with reasons and a runner-up, or an honest abstention."""
-        ranked, numbers = self.rank(question)
-        threshold = ABSTAIN_BELOW if self.analyser.on_domain(self.analyser.read(question)) else OFF_DOMAIN_ABSTAIN_BELOW
-        if not ranked or max(item.evidence for item in ranked) < threshold:
+        ranked, numbers, known = self._rank(question)
+        on_domain = self.analyser.on_domain(self.analyser.read(question))
+        threshold = ABSTAIN_BELOW if on_domain else OFF_DOMAIN_ABSTAIN_BELOW
+        # without a word of the domain, one familiar word ("how many calories") is a coincidence
+        if not ranked or max(item.evidence for item in ranked) < threshold or (not on_domain and known < MIN_KNOWN):
             return Answer(kind="scenario", query=question, message=ABSTAIN_HINT)
         first = confidence(ranked, 0)
+        if not on_domain and known <= SHORT_GUESS:
+            # two familiar words and none of HTTP or APIs: even a clear match is a guess at what was meant
+            first = min(first, OFF_DOMAIN_MOST)
         matches = tuple(
-            Match(item.status, confidence(ranked, i, first), reason=item.reason)
+            Match(item.status, confidence(ranked, i, first) if i else first, reason=item.reason)
             for i, item in enumerate(ranked[:MAX_MATCHES])
         )
         return Answer(

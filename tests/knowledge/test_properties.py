@@ -13,7 +13,12 @@ codes_and_words = st.one_of(
     st.text(max_size=300),
     st.integers(-10_000, 10_000).map(str),
     st.lists(
-        st.sampled_from(["401", "vs", "or", "4xx", "retry-after", "teapot", "token", "expired", "🙂", "\n", "-"]),
+        st.sampled_from(
+            [
+                *("401", "vs", "or", "4xx", "retry-after", "teapot", "token", "expired", "🙂", "\n", "-", "5mb"),
+                *("limit", "bytes=", "0-499", "-3", "v2", "1.x", "get", "only", "limit=x", "meanwhile", "cpu"),
+            ]
+        ),
         max_size=8,
     ).map(" ".join),
 )
@@ -28,3 +33,4 @@ def test_any_text_gets_a_non_empty_answer(text):
     assert rendered.strip()
     for match in answer.matches:
         assert 0.0 <= match.confidence <= 1.0
+    assert answer.certainty in ("sure", "likely", "unsure", "abstain")
