@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler, AsyncServerErrorRetryHandler
@@ -124,7 +125,7 @@ class SlackRun:
             await runtime.blocking(self.installations.create_tables)
             await runtime.blocking(states.create_tables)
             options["installation_store"] = self.installations
-            options["oauth_settings"] = AsyncOAuthSettings(
+            oauth = AsyncOAuthSettings(
                 client_id=settings.client_id,
                 client_secret=settings.client_secret,
                 scopes=SCOPES,
@@ -133,6 +134,16 @@ class SlackRun:
                 install_path=INSTALL_PATH,
                 redirect_uri_path=REDIRECT_PATH,
             )
+            # the installation is still read per request (an uninstall takes effect at once), but the auth.test
+            # bolt makes for its token is remembered instead of repeated on every command and click
+            oauth.authorize = AsyncInstallationStoreAuthorize(
+                logger=log,
+                client_id=settings.client_id,
+                client_secret=settings.client_secret,
+                installation_store=self.installations,
+                cache_enabled=True,
+            )
+            options["oauth_settings"] = oauth
         app = AsyncApp(**options)
         if settings.oauth:
             app.enable_token_revocation_listeners()
