@@ -9,7 +9,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, TypeVar
 
+from adapters.chat.limits import ChatLimits
 from bot.conversation import Conversation, Place, User
+from bot.grammar import parse
 from bot.platform import failure_reply, new_reference
 from bot.reply import Reply
 from bot.storage.message_keys import MessageKeys
@@ -17,6 +19,7 @@ from bot.storage.message_keys import MessageKeys
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SWITCH_INTERVAL = 0.0005
+GAMES_EVERY = 1.0  # seconds between reads of the running games, for the cap on games per workspace
 
 
 class CannotPost(Exception):
@@ -36,9 +39,19 @@ class Sender(Protocol):
 class ChatRuntime:
     """One per adapter process: runs the synchronous conversation in a thread pool and delivers replies."""
 
-    def __init__(self, conversation: Conversation, keys: MessageKeys | None, *, workers: int = 8) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        keys: MessageKeys | None,
+        *,
+        workers: int = 8,
+        limits: ChatLimits | None = None,
+    ) -> None:
         self.conversation = conversation
         self.keys = keys
+        # every request passes the abuse limits before the conversation sees it (see adapters/chat/limits.py)
+        self.limits = limits or ChatLimits()
+        self._games_watch: asyncio.Task[None] | None = None
         # the conversation and the database are synchronous: one slow call must not hold the event loop
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="statusbot")
         # a busy event loop keeps the GIL for the whole switch interval (5 ms by default): every hop to the pool
@@ -50,8 +63,29 @@ class ChatRuntime:
         return await asyncio.get_running_loop().run_in_executor(self.pool, call, *args)
 
     async def warm_up(self) -> None:
-        """Load the quiz and the scenario engine before the first user needs them."""
+        """Load the quiz and the scenario engine before the first user needs them; start counting games."""
         await self.blocking(self.conversation.warm_up)
+        if self._games_watch is None:
+            self._games_watch = asyncio.create_task(self._watch_games(), name="statusbot-game-count")
+
+    async def _watch_games(self) -> None:
+        """Keep the limiter's count of running games per workspace fresh (read in the pool, never on the loop,
+        so a slow database cannot stall the commands that consult the count)."""
+        failing = False
+        while True:
+            try:
+                began = self.limits.clock()
+                games = await self.blocking(self._running_games)
+                self.limits.games.update(games, began)
+                failing = False
+            except Exception:
+                if not failing:  # once per outage, not once a second
+                    log.warning("could not count the running games; the game cap uses the last count", exc_info=True)
+                failing = True
+            await asyncio.sleep(GAMES_EVERY)
+
+    def _running_games(self) -> list[tuple[str, str]]:
+        return [(game.workspace, game.channel) for game in self.conversation.quiz.service.store.running_games()]
 
     async def replies(self, call: Callable[[], list[Reply]]) -> list[Reply]:
         """The replies of a conversation call, or the private failure line if it raised."""
@@ -70,7 +104,11 @@ class ChatRuntime:
 
     def instant(self, command: str, argument: str, user: User, place: Place) -> list[Reply] | None:
         """The replies to a slash command when it is a plain lookup (microseconds, no database, no scenario
-        engine); None when it must run in the thread pool (use :meth:`command`)."""
+        engine); None when it must run in the thread pool (use :meth:`command`). A request over the abuse limits
+        gets its refusal here (or nothing, once the user was told), so every adapter's commands pass them."""
+        refused = self._limited(command, argument, user, place)
+        if refused is not None:
+            return refused
         try:
             return self.conversation.instant(command, argument, user, place)
         except Exception:
@@ -78,14 +116,26 @@ class ChatRuntime:
 
     async def text(self, text: str, user: User, place: Place) -> list[Reply]:
         """A direct message or a mention: the same grammar, without the slash."""
+        refused = self._limited("", text, user, place)
+        if refused is not None:
+            return refused
         return await self.replies(lambda: self.conversation.on_text(text, user, place))
 
     async def action(self, action_id: str, value: str, user: User, place: Place) -> list[Reply]:
         """A button click."""
+        refused = self.limits.click(user.id, place.workspace, value)
+        if refused is not None:
+            return refused
         return await self.replies(lambda: self.conversation.on_action(action_id, value, user, place))
 
+    async def form(self, form_id: str, text: str, user: User, place: Place) -> list[Reply]:
+        """A submitted form (the check dialog's pasted text)."""
+        return await self.replies(lambda: self.conversation.on_form(form_id, text, user, place))
+
     async def message(self, text: str, user: User, place: Place) -> list[Reply]:
-        """A plain channel message (a typed quiz answer, or nothing)."""
+        """A plain channel message (a typed quiz answer, or nothing); over the limits, silently nothing."""
+        if not self.limits.message(user.id, place.workspace, text):
+            return []
         return await self.replies(lambda: self.conversation.on_message(text, user, place))
 
     async def publish(self, place: Place, replies: Iterable[Reply], sender: Sender, *, edit_only: bool = False) -> None:
@@ -138,8 +188,21 @@ class ChatRuntime:
             except Exception:
                 log.exception("could not tell the user about the failure either")
 
+    def _limited(self, command: str, text: str, user: User, place: Place) -> list[Reply] | None:
+        """The refusal of a command (``command`` '' for typed text) over the limits; None when it may go ahead."""
+        refused = self.limits.command(user.id, place.workspace, place.channel, text)
+        if refused is not None:
+            return refused
+        if command in ("quiz", ""):  # parsed only now, after the size check, and only where a game may start
+            parsed = parse(f"/{command} {text}" if command else text)
+            if parsed.command == "quiz" and parsed.action == "start":
+                return self.limits.game_start(place.workspace, place.channel)
+        return None
+
     def close(self) -> None:
-        """Stop the thread pool (pending calls finish first)."""
+        """Stop counting games and the thread pool (pending calls finish first)."""
+        if self._games_watch is not None:
+            self._games_watch.cancel()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -19,6 +19,7 @@ from adapters.chat.runtime import CannotPost, ChatRuntime, failure
 from adapters.discord import render
 from adapters.discord.sender import NO_MENTIONS, ChannelSender
 from bot.conversation import Place, User
+from bot.forms import FORMS, Form
 from bot.grammar import parse
 from bot.platform import Platform, cannot_post_here
 from bot.reply import Reply
@@ -28,7 +29,7 @@ Interaction = discord.Interaction[Any]
 MODAL_TITLE_LIMIT = 45
 PLACEHOLDER_LIMIT = 100
 MODAL_KEPT = 900.0  # seconds discord.py keeps a sent box (a dismissed one never reports back)
-CHECK_BOX = "statusbot.check"
+LABEL_LIMIT = 45
 TEXT_INPUT = 4
 
 
@@ -136,9 +137,10 @@ class Handler:
     # -- events ------------------------------------------------------------------------------
     async def status(self, interaction: Interaction, query: str) -> None:
         """``/status query:…``; ``check`` with nothing to check opens a box to paste into."""
-        command = parse(f"/status {query}")
-        if command.action == "check" and not command.argument:
-            await self._guarded(interaction, self._check_box(interaction, query))
+        form = self.runtime.conversation.form_for("status", query)
+        if form is not None:  # known at once: the dialog is the interaction's first response
+            box = FormModal(form, f"{form.id}|{interaction.id}")
+            await self._guarded(interaction, interaction.response.send_modal(box))
             return
         await self.command(interaction, "status", query)
 
@@ -240,26 +242,16 @@ class Handler:
             await exchange.private(reply)
         await exchange.finish()
 
-    async def _check_box(self, interaction: Interaction, query: str) -> None:
-        """The conversation's "check" prompt as a modal with a paragraph box (or as a reply, if it came late)."""
-        exchange = Exchange(interaction)
-        user, place = user_of(interaction), place_of(interaction)
-        replies = await self._in_time(exchange, self.runtime.command("status", query, user, place))
-        prompt = replies[0] if len(replies) == 1 else None
-        if exchange.responded or prompt is None or not prompt.private:
-            await self.deliver(exchange, replies, place)
-            return
-        await interaction.response.send_modal(CheckModal(prompt, f"{CHECK_BOX}|{interaction.id}"))
-
     async def submitted(self, interaction: Interaction) -> None:
-        """A check box sent back, by whichever process receives it (the one that opened it may have restarted)."""
+        """A dialog sent back, by whichever process receives it (the one that opened it may have restarted)."""
         data: dict[str, Any] = dict(interaction.data or {})
-        if interaction.type is discord.InteractionType.modal_submit and str(data.get("custom_id")).startswith(
-            f"{CHECK_BOX}|"
-        ):
-            await self.command(interaction, "status", f"check {_typed_text(data.get('components') or [])}")
+        form_id = str(data.get("custom_id")).partition("|")[0]
+        if interaction.type is discord.InteractionType.modal_submit and form_id in FORMS:
+            text = _typed_text(data.get("components") or [])
+            user, place = user_of(interaction), place_of(interaction)
+            await self.answer(interaction, lambda: self.runtime.form(form_id, text, user, place), place)
 
-    async def _guarded(self, interaction: Interaction, work: Awaitable[None]) -> None:
+    async def _guarded(self, interaction: Interaction, work: Awaitable[object]) -> None:
         await self.runtime.guarded(work, lambda reply: self._tell(Exchange(interaction), reply))
 
     @staticmethod
@@ -279,22 +271,20 @@ def _typed_text(components: list[Any]) -> str:
     return "\n".join(text for text in found if text)
 
 
-class CheckModal(discord.ui.Modal):
-    """A paragraph box for pasting a response head or a log excerpt; its words are the conversation's prompt.
+class FormModal(discord.ui.Modal):
+    """A form (bot/forms.py) as a dialog with one paragraph box, for pasting a response head or a log excerpt.
 
     Its submission is answered by :meth:`Handler.submitted` from the raw interaction, not by this object, so a
-    box opened before a restart still works; this object only draws the box."""
+    dialog opened before a restart still works; this object only draws it."""
 
-    def __init__(self, prompt: Reply, custom_id: str) -> None:
-        title = prompt.title[:MODAL_TITLE_LIMIT] or "statusbot"
-        # one id per opened box: discord.py keeps sent modals by id until they time out
-        super().__init__(title=title, custom_id=custom_id, timeout=MODAL_KEPT)
-        hint = prompt.text.splitlines()[0] if prompt.text else ""
+    def __init__(self, form: Form, custom_id: str) -> None:
+        # one id per opened dialog: discord.py keeps sent modals by id until they time out
+        super().__init__(title=form.title[:MODAL_TITLE_LIMIT], custom_id=custom_id, timeout=MODAL_KEPT)
         self.add_item(
             discord.ui.TextInput(
-                label=title,
+                label=form.label[:LABEL_LIMIT],
                 style=discord.TextStyle.paragraph,
-                placeholder=hint[:PLACEHOLDER_LIMIT] or None,
+                placeholder=form.placeholder[:PLACEHOLDER_LIMIT],
                 max_length=4000,
             )
         )

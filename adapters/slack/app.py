@@ -207,11 +207,7 @@ class SlackBot:
         if form is None:
             await ack()
             return
-        call = self.runtime.replies(
-            lambda: self.runtime.conversation.on_form(
-                form.id, text, User(user_id, str(user.get("name") or user_id)), place
-            )
-        )
+        call = self.runtime.form(form.id, text, User(user_id, str(user.get("name") or user_id)), place)
         replies = await asyncio.wait_for(call, timeout=ACK_WITHIN)
         await ack(response_action="update", view=result_view(form, replies))
 

@@ -111,7 +111,7 @@ async def test_the_guide_edits_its_message_in_place_down_to_a_code(bot, fake, wo
 async def test_check_without_text_opens_a_box_and_reviews_what_is_pasted(bot, fake, world):
     record = await ask(fake, world, "check")
     assert record.response.type == CALLBACK_MODAL
-    assert record.modal["title"] == "Check an exchange"
+    assert record.modal["title"] == "Check a response"
     box = record.modal["components"][0]["components"][0]
     assert box["style"] == 2  # a paragraph
     submitted = fake.submit_modal(record, {box["custom_id"]: "POST /users with invalid email → 404"})
