@@ -85,6 +85,7 @@ class Console:
         self.out = out
         self.colour = colour
         self.interactive = interactive
+        self.resumed = False  # a game from before a restart is on screen: "close" ends it
         self.conversation = Conversation()
         self.buttons: tuple[Action, ...] = ()
         self.user: User = CONSOLE_USER
@@ -109,7 +110,9 @@ class Console:
         for reply in replies:
             write_reply(reply, self.out, colour=self.colour)
             self.out.write("\n")
-            if reply.actions:
+            if reply.actions or reply.key:
+                # a keyed reply is a quiz question or its reveal: once the next question is shown, numbers are
+                # its choices (none in typed mode), never the previous reveal's "Learn more"
                 self.buttons = reply.actions
         self.out.flush()
 
@@ -117,6 +120,10 @@ class Console:
         """Answer one line; a lone `/status check` reads the pasted block that follows."""
         self.show(self.conversation.tick())
         text = line.strip()
+        if self.resumed and text.lower() == "close":
+            self.resumed = False
+            self.show(self.conversation.quiz.after_restart(close=True).get(CONSOLE.channel, []))
+            return
         quiz_last, self.quiz_last = self.quiz_last, False
         if text.lower() == "/as" or text.lower().startswith("/as "):
             self._switch_user(text[3:])
@@ -203,7 +210,11 @@ class Console:
             posts = self.conversation.quiz.after_restart(close=not self.interactive)
         except Exception:  # the chat works without the quiz; /quiz says what is wrong
             return
-        self.show(posts.get(CONSOLE.channel, []))
+        shown = posts.get(CONSOLE.channel, [])
+        self.show(shown)
+        self.resumed = bool(shown) and self.interactive and self._game() is not None
+        if self.resumed:
+            self.out.write("(type close to end this game now; its scores are kept)\n\n")
 
     def leave(self) -> None:
         """Leaving a terminal mid-game: the game ends now, scores kept, rather than wait for nobody."""

@@ -6,6 +6,8 @@ import random
 import threading
 from typing import NamedTuple
 
+from sqlalchemy import Connection
+
 from bot.quiz.bank import Bank
 from bot.quiz.game import TEAM_NAMES, Game, Player
 from bot.quiz.options import OptionError, read_options, settings_from
@@ -22,6 +24,7 @@ from bot.quiz.replies import (
 )
 from bot.quiz.service import QuizService, Step
 from bot.reply import Action, Reply
+from bot.storage.quiz_store import PracticeState
 from knowledge import Knowledge
 
 PRACTICE_ACTION = "statusbot.quiz.practice"
@@ -31,6 +34,7 @@ QUIZ_HELP = (
     "/quiz stop · /quiz skip · /quiz score · /quiz leaderboard [period:week|month|all] · /quiz join <team> · "
     "/quiz practice"
 )
+RESUMED = "The game goes on where it was. /quiz stop ends it now and keeps the scores (its starter or a moderator)."
 OUTCOME_TEXT = {
     "duplicate": "You've already answered this one; your first answer counts.",
     "late": "Time was up for that question.",
@@ -96,7 +100,7 @@ class QuizChat:
                 return [private(f"There is no question pack named {settings.pack!r}", f"Packs: {known}.")]
             step = self.service.start(where.workspace, where.channel, user, settings)
             if step.refused:
-                return [*self.replies(step), private(step.refused, self._where_it_stands(step.game))]
+                return [*self.replies(step), private(step.refused, step.hint or self._where_it_stands(step.game))]
             return self.replies(step)
         if action in ("stop", "skip"):
             step = getattr(self.service, action)(where.channel, user, moderator=moderator)
@@ -181,7 +185,8 @@ class QuizChat:
                 posts[channel] = [notice, *self.replies(step)]
             else:
                 resumed = self.replies(step) or [question_reply(step.game)]
-                posts[channel] = [Reply(title="The quiz is back", text="The game goes on where it was."), *resumed]
+                notice = Reply(title="The quiz is back", text=RESUMED)
+                posts[channel] = [notice, *resumed]
         return posts
 
     def countdown(self, channel: str) -> list[Reply]:
@@ -200,14 +205,29 @@ class QuizChat:
             return self.replies(step) if step.events else []
 
     # -- practice ----------------------------------------------------------------------
-    def _practice_question(self, user: Player, where: Where, last: str = "") -> Reply:
-        boxes = self.service.store.boxes(where.workspace, user.id)
-        seed = random.randrange(1 << 30)
-        drill = Practice(self.bank.pool(), random.Random(seed), boxes=boxes)
-        question = drill.next_question()
-        if question.id == last:
+    def _practice_question(self, user: Player, where: Where) -> Reply:
+        with self.service.store.transaction() as c:
+            drill, seed = self._drill(c, user, where)
             question = drill.next_question()
+            self._keep(c, drill, user, where, {})
         return self._practice_reply(question, seed)
+
+    def _drill(self, c: Connection, user: Player, where: Where) -> tuple[Practice, int]:
+        state = self.service.store.load_practice(c, where.workspace, user.id)
+        seed = random.randrange(1 << 30)
+        drill = Practice(
+            self.bank.pool(),
+            random.Random(seed),
+            boxes=state.boxes,
+            due=list(state.due),
+            asked=state.asked,
+            recent=list(state.recent),
+        )
+        return drill, seed
+
+    def _keep(self, c: Connection, drill: Practice, user: Player, where: Where, changed: dict[str, int]) -> None:
+        state = PracticeState(drill.boxes, drill.asked, tuple(drill.due), tuple(drill.recent))
+        self.service.store.save_practice(c, where.workspace, user.id, state, changed)
 
     def _practice_reply(self, question: Question, seed: int) -> Reply:
         source = self.bank.by_id[question.id]
@@ -235,13 +255,16 @@ class QuizChat:
             return [private("That button no longer works.")]
         question = self.bank.by_id[parts[0]]
         correct = int(parts[2]) == question.answer
-        boxes = self.service.store.boxes(where.workspace, user.id)
-        drill = Practice(self.bank.pool(), random.Random(), boxes=boxes)
-        box = drill.record(question, correct)
-        self.service.store.save_box(where.workspace, user.id, question.id, box)
+        with self.service.store.transaction() as c:
+            drill, seed = self._drill(c, user, where)
+            box = drill.record(question, correct)
+            following = drill.next_question()
+            if following.id == question.id:  # never the same question twice in a row
+                following = drill.next_question()
+            self._keep(c, drill, user, where, {question.id: box})
         verdict = "Right!" if correct else f"Not quite: {question.correct}."
         feedback = private(verdict, f"{question.explanation}\n(Box {box} of 5.)")
-        return [feedback, self._practice_question(user, where, last=question.id)]
+        return [feedback, self._practice_reply(following, seed)]
 
 
 __all__ = ["ANSWER_ACTION", "PRACTICE_ACTION", "QuizChat", "Where"]

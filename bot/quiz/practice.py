@@ -2,7 +2,8 @@
 
 Each question sits in a box from 1 (keep asking) to 5 (mastered). A wrong answer sends it back to box
 1 and queues it again a few questions later; a right answer moves it up one box. New questions are
-drawn mostly from the low boxes, so mastered ones recede.
+drawn mostly from the low boxes, so mastered ones recede. Storage keeps the whole drill (boxes, queue,
+count, recent questions) between clicks, since any process may handle the next one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field
 from bot.quiz.question import Question
 
 BOXES = 5
-RETRY_AFTER = 3  # a missed question comes back after this many others
+RETRY_AFTER = 3  # a missed question comes back this many questions later
+RECENT = 5  # not asked again within this many questions, unless it is due
 BOX_WEIGHTS = {1: 16, 2: 8, 3: 4, 4: 2, 5: 1}
 UNSEEN_WEIGHT = 6
 MISSED_FIRST = 0.5
@@ -38,16 +40,16 @@ class Practice:
             if when <= self.asked and qid in by_id:
                 del self.due[position]
                 return self._ask(by_id[qid])
-        fresh = [q for q in self.pool if q.id not in self.recent[-5:]] or self.pool
+        fresh = [q for q in self.pool if q.id not in self.recent[-RECENT:]] or self.pool
         missed = [q for q in fresh if self.boxes.get(q.id) == 1]
         if missed and self.rng.random() < MISSED_FIRST:
-            # stateless across clicks: box 1 itself brings a missed question back within a few draws
+            # an older miss (its queued return already asked) still comes back often
             return self._ask(self.rng.choice(missed))
         weights = [BOX_WEIGHTS.get(self.boxes[q.id], 1) if q.id in self.boxes else UNSEEN_WEIGHT for q in fresh]
         return self._ask(self.rng.choices(fresh, weights=weights, k=1)[0])
 
     def _ask(self, question: Question) -> Question:
-        self.recent.append(question.id)
+        self.recent = [*self.recent, question.id][-RECENT:]
         return question.shuffled(self.rng)
 
     def record(self, question: Question, correct: bool) -> int:

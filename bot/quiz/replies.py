@@ -12,6 +12,11 @@ CARD_ACTION = "statusbot.card"
 VERSION = "v1"
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 game``, ``2 games``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def answer_value(game: Game, number: int, choice: int) -> str:
     """Button value: ``v1:<game id>:<question index>:<choice index>`` (the right answer never travels)."""
     return f"{VERSION}:{game.id}:{number}:{choice}"
@@ -31,7 +36,7 @@ def message_key(game: Game, number: int) -> str:
 
 
 def question_reply(game: Game, remaining: float | None = None, *, number: int | None = None) -> Reply:
-    """Question ``number`` (the current one by default), with a button per choice or a hint to type the code."""
+    """Question ``number`` (the current one by default), with a button per choice or a hint to type the answer."""
     number = game.index if number is None else number
     question = game.questions[number]
     typed = game.settings.mode == "typed"
@@ -46,7 +51,7 @@ def question_reply(game: Game, remaining: float | None = None, *, number: int | 
     text = question.prompt
     if typed:
         text += "\n" + "\n".join(f"{chr(65 + i)}. {choice}" for i, choice in enumerate(question.choices))
-    how = "type the code or its name" if typed else "pick an answer"
+    how = "type the code or its name, or the letter" if typed else "pick an answer"
     seconds = game.settings.seconds if remaining is None else max(0, round(remaining))
     left = f"{seconds} s to {how}" if remaining is None else f"{seconds} s left to {how}"
     return Reply(
@@ -99,14 +104,19 @@ def standings_reply(game: Game, *, final: bool) -> Reply:
         if streak is not None:
             fields.append(Field("Longest streak", f"{streak.player.name} ({streak.best_streak} in a row)"))
     winner = game.winner()
-    title = "Game over" if final else f"Scores after question {min(game.index + 1, len(game.questions))}"
+    # questions revealed so far: the one still open has no scores yet
+    title = "Game over" if final else f"Scores after {len(game.history)} of {plural(len(game.questions), 'question')}"
     if final and winner is not None:
-        title += f": {winner.player.name} wins"
+        name = winner.player.name
+        title += f": {name} {'win' if name.lower() == 'you' else 'wins'}"  # the console's player is "you"
     return Reply(title=title, text=f"Ended: {game.end_reason}." if final else "", fields=tuple(fields), colour="green")
 
 
 def leaderboard_reply(rows: list[LeaderRow], period: str) -> Reply:
     """The channel's leaderboard for a period."""
     label = {"week": "this week", "month": "this month", "all": "all time"}[period]
-    lines = [f"{i}. {r.name}: {r.points} pts · {r.games} games · {r.wins} wins" for i, r in enumerate(rows, start=1)]
+    lines = [
+        f"{i}. {r.name}: {r.points} pts · {plural(r.games, 'game')} · {plural(r.wins, 'win')}"
+        for i, r in enumerate(rows, start=1)
+    ]
     return Reply(title=f"Leaderboard, {label}", text="\n".join(lines) or "No finished games yet.", colour="green")

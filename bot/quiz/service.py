@@ -6,13 +6,13 @@ import random
 import time
 import uuid
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
 from bot.quiz.bank import Bank
 from bot.quiz.game import Clock, Event, Game, Outcome, Player, Settings
-from bot.quiz.typed import codes_named
+from bot.quiz.typed import codes_named, letter_named
 from bot.storage.quiz_store import LeaderRow, QuizStore
 from knowledge import Knowledge
 
@@ -24,6 +24,7 @@ class Step(NamedTuple):
     events: list[Event]
     outcome: Outcome | None = None
     refused: str = ""  # why nothing happened, for a private reply
+    hint: str = ""  # what to do instead
 
 
 def _fingerprint(game: Game) -> tuple[object, ...]:
@@ -42,16 +43,15 @@ class QuizService:
     def start(self, workspace: str, channel: str, starter: Player, settings: Settings) -> Step:
         """A new game in the channel, or a refusal naming the game already running there."""
         game_id = uuid.uuid4().hex[:16]
-        questions = self.bank.draw(
-            settings.questions,
-            random.Random(game_id),
-            level=settings.level,
-            topic=settings.topic,
-            pack=settings.pack,
-            typed=settings.mode == "typed",
-        )
+        chosen: dict[str, Any] = {
+            "level": settings.level,
+            "topic": settings.topic,
+            "pack": settings.pack,
+            "typed": settings.mode == "typed",
+        }
+        questions = self.bank.draw(settings.questions, random.Random(game_id), **chosen)
         if not questions:
-            return Step(None, [], refused="No questions match those settings.")
+            return Step(None, [], refused="No questions match those settings.", hint=self.bank.why_empty(**chosen))
         game = Game(game_id, channel, starter, settings, questions, self.clock)
         events = game.start()
         if self.store.create(game, workspace) is None:
@@ -62,19 +62,18 @@ class QuizService:
     def current(self, channel: str) -> Game | None:
         """The channel's running game as stored (no question is closed here: use :meth:`tick` for that)."""
         with self.store.transaction() as c:
-            game_id = self.store.running_id(c, channel)
-            loaded = self.store.load(c, game_id, lock=False) if game_id else None
+            loaded = self.store.load_running(c, channel, lock=False)
             return loaded[0] if loaded else None
 
     def _act(self, channel: str, action: Callable[[Game, Connection], list[Event] | None]) -> Step:
         game_id = ""
         try:
             with self.store.transaction() as c:
-                game_id = self.store.running_id(c, channel) or ""
-                loaded = self.store.load(c, game_id) if game_id else None
+                loaded = self.store.load_running(c, channel)
                 if loaded is None:
                     return Step(None, [], refused="No game is running here. Start one with /quiz start.")
                 game, row = loaded
+                game_id = game.id
                 before = _fingerprint(game)
                 events = game.tick()
                 if game.phase == "finished":
@@ -111,7 +110,7 @@ class QuizService:
         return step._replace(outcome=outcome[0] if outcome else None)
 
     def answer_text(self, channel: str, player: Player, text: str) -> Step:
-        """A typed answer in typed mode: "409", "conflict" or both; chatter is ignored."""
+        """A typed answer in typed mode: "409", "conflict", both, or the letter shown; chatter is ignored."""
         codes = codes_named(self.kb, text)  # matched before the game is locked
         outcome: list[Outcome] = []
 
@@ -119,6 +118,10 @@ class QuizService:
             question = game.current
             if game.settings.mode != "typed" or question is None:
                 outcome.append(Outcome("ignored"))
+                return []
+            letter = letter_named(text, len(question.choices))
+            if letter is not None:  # the letter a choice is shown with
+                outcome.append(self._record(c, game, player, game.answer(player, letter), letter))
                 return []
             choice = question.codes.index(next(iter(codes))) if len(codes) == 1 and codes <= set(question.codes) else -1
             outcome.append(self._record(c, game, player, game.answer_codes(player, codes), choice))

@@ -1,4 +1,4 @@
-"""Typed answers: "409", "conflict", "409 Conflict", "409." all name a code; chatter names none."""
+"""Typed answers: "409", "conflict", "409 Conflict", "409." and the letter shown ("B") name a choice."""
 
 from __future__ import annotations
 
@@ -8,6 +8,16 @@ from knowledge import Knowledge
 from knowledge.text import words
 
 _CODE = re.compile(r"(?<!\d)([1-5]\d\d)(?!\d)")
+_LETTER = re.compile(r"\(?([A-Za-z])[.)]?")
+
+
+def letter_named(text: str, choices: int) -> int | None:
+    """The choice a message names by the letter it is shown with ("B", "b.", "(b)"), if it is one."""
+    found = _LETTER.fullmatch(text.strip())
+    if found is None:
+        return None
+    index = ord(found.group(1).upper()) - ord("A")
+    return index if index < choices else None
 
 
 def tolerance(text: str) -> float:

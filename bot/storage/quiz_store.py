@@ -27,6 +27,13 @@ from bot.storage import schema as t
 _RUNNING = select(t.channel_games.c.game_id).where(t.channel_games.c.channel == bindparam("b_channel"))
 _GAME = select(t.games).where(t.games.c.id == bindparam("b_id"))
 _GAME_LOCKED = _GAME.with_for_update()
+# the channel's running game in one round trip (every action starts here)
+_CHANNEL_GAME = (
+    select(t.games)
+    .join(t.channel_games, t.channel_games.c.game_id == t.games.c.id)
+    .where(t.channel_games.c.channel == bindparam("b_channel"))
+)
+_CHANNEL_GAME_LOCKED = _CHANNEL_GAME.with_for_update(of=t.games)
 _INSERT_ANSWER = insert(t.answers)
 _CLAIM_FIRST = (
     update(t.questions)
@@ -61,6 +68,15 @@ class LeaderRow(NamedTuple):
     points: int
     games: int
     wins: int
+
+
+class PracticeState(NamedTuple):
+    """A player's practice drill between clicks (any process may handle the next one)."""
+
+    boxes: dict[str, int]
+    asked: int = 0
+    due: tuple[tuple[int, str], ...] = ()  # (asked count when due, question id)
+    recent: tuple[str, ...] = ()
 
 
 class RunningGame(NamedTuple):
@@ -144,9 +160,17 @@ class QuizStore:
     def load(self, c: Connection, game_id: str, *, lock: bool = True) -> tuple[Game, dict[str, Any]] | None:
         """The game, locked for this transaction, from the cache when its version is current."""
         query = _GAME_LOCKED if lock and c.dialect.name == "postgresql" else _GAME
-        row = c.execute(query, {"b_id": game_id}).mappings().first()
+        return self._loaded(c, c.execute(query, {"b_id": game_id}).mappings().first())
+
+    def load_running(self, c: Connection, channel: str, *, lock: bool = True) -> tuple[Game, dict[str, Any]] | None:
+        """The channel's running game, as :meth:`load` gives it."""
+        query = _CHANNEL_GAME_LOCKED if lock and c.dialect.name == "postgresql" else _CHANNEL_GAME
+        return self._loaded(c, c.execute(query, {"b_channel": channel}).mappings().first())
+
+    def _loaded(self, c: Connection, row: Any) -> tuple[Game, dict[str, Any]] | None:
         if row is None:
             return None
+        game_id = row["id"]
         cached = self._cache.get(game_id)
         if cached is not None and cached[0] == row["version"]:
             return cached[1], dict(row)
@@ -164,22 +188,24 @@ class QuizStore:
 
     def _rebuild(self, c: Connection, row: dict[str, Any]) -> Game:
         settings = Settings(**json.loads(row["settings"]))
-        question_rows = c.execute(
-            select(t.questions).where(t.questions.c.game_id == row["id"]).order_by(t.questions.c.number)
-        ).mappings()
-        questions = [self._stored_question(r) for r in question_rows]
-        deadlines = dict(
-            c.execute(
-                select(t.questions.c.number, t.questions.c.deadline).where(t.questions.c.game_id == row["id"])
-            ).all()
+        question_rows = (
+            c.execute(select(t.questions).where(t.questions.c.game_id == row["id"]).order_by(t.questions.c.number))
+            .mappings()
+            .all()
         )
+        questions = [self._stored_question(r) for r in question_rows]
+        deadlines = {r["number"]: r["deadline"] for r in question_rows}
         game = Game(
             row["id"], row["channel"], Player(row["starter_id"], row["starter_name"]), settings, questions, self.clock
         )
-        for player_id, team in c.execute(
-            select(t.teams.c.player_id, t.teams.c.team).where(t.teams.c.game_id == row["id"])
-        ):
+        team_names: dict[str, str] = {}
+        query = select(t.teams.c.player_id, t.teams.c.team, t.teams.c.joined, t.teams.c.player_name)
+        for player_id, team, joined, name in c.execute(query.where(t.teams.c.game_id == row["id"])):
             game.teams[player_id] = team
+            if joined:
+                # chose a team with /quiz join: playing from then on, even before a first answer
+                game.joined.add(player_id)
+                team_names[player_id] = name or player_id
         answers = (
             c.execute(select(t.answers).where(t.answers.c.game_id == row["id"]).order_by(t.answers.c.seq))
             .mappings()
@@ -200,10 +226,9 @@ class QuizStore:
                 game.close()
         game.clock = real_clock
         game.index = row["current"]
-        names = {a["player_id"]: a["player_name"] for a in answers}
+        names = {**team_names, **{a["player_id"]: a["player_name"] for a in answers}}
         for player_id in game.joined:
-            # a player who chose a team counts as playing even before answering
-            game.join(Player(player_id, names.get(player_id, player_id)), game.teams[player_id])
+            game.join(Player(player_id, names[player_id]), game.teams[player_id])
         if not running:
             game.finish(row["end_reason"])
         return game
@@ -239,6 +264,7 @@ class QuizStore:
                             "best_streak": s.best_streak,
                             "won": winner is not None and s.player.id == winner.player.id,
                             "finished_at": now,
+                            "total_time": s.total_time,
                         }
                         for s in game.standings.values()
                     ],
@@ -271,35 +297,30 @@ class QuizStore:
     ) -> bool:
         """Store one answer; the question's first correct answer is claimed here, once."""
         if first:
-            claimed = c.execute(
-                update(t.questions)
-                .where(
-                    t.questions.c.game_id == game.id,
-                    t.questions.c.number == game.index,
-                    t.questions.c.first_correct.is_(None),
-                )
-                .values(first_correct=player.id)
-            ).rowcount
-            first = claimed == 1
-        c.execute(
-            insert(t.answers).values(
-                game_id=game.id,
-                number=game.index,
-                player_id=player.id,
-                player_name=player.name,
-                choice=choice,
-                at=game.clock(),
-                correct=correct,
-                first=first,
-                points=points,
-            )
-        )
+            claim = {"b_game": game.id, "b_number": game.index, "b_player": player.id}
+            first = c.execute(_CLAIM_FIRST, claim).rowcount == 1
+        values = {
+            "game_id": game.id,
+            "number": game.index,
+            "player_id": player.id,
+            "player_name": player.name,
+            "choice": choice,
+            "at": game.clock(),
+            "correct": correct,
+            "first": first,
+            "points": points,
+        }
+        c.execute(_INSERT_ANSWER, values)
         return first
 
     def record_team(self, c: Connection, game: Game, player: Player, team: str, *, joined: bool) -> None:
         """Store (or change) a player's team, and whether they chose it."""
         c.execute(delete(t.teams).where(t.teams.c.game_id == game.id, t.teams.c.player_id == player.id))
-        c.execute(insert(t.teams).values(game_id=game.id, player_id=player.id, team=team, joined=joined))
+        c.execute(
+            insert(t.teams).values(
+                game_id=game.id, player_id=player.id, player_name=player.name, team=team, joined=joined
+            )
+        )
 
     def due(self, now: float) -> list[str]:
         """Channels whose running game's current question is past its deadline."""
@@ -341,7 +362,12 @@ class QuizStore:
             )
             .where(t.results.c.finished_at >= since)
             .group_by(t.results.c.player_id)
-            .order_by(func.sum(t.results.c.points).desc(), func.max(t.results.c.player_name))
+            # equal points: the lower total answer time first, as in a game's own standings
+            .order_by(
+                func.sum(t.results.c.points).desc(),
+                func.sum(t.results.c.total_time),
+                func.max(t.results.c.player_name),
+            )
             .limit(limit)
         )
         if channel is not None:
@@ -358,23 +384,48 @@ class QuizStore:
     def boxes(self, workspace: str, player_id: str) -> dict[str, int]:
         """A player's practice boxes."""
         with self.engine.connect() as c:
-            rows = c.execute(
-                select(t.practice.c.question_id, t.practice.c.box).where(
-                    t.practice.c.workspace == workspace, t.practice.c.player_id == player_id
-                )
-            )
-            return {question_id: box for question_id, box in rows}
+            return self.load_practice(c, workspace, player_id).boxes
 
     def save_box(self, workspace: str, player_id: str, question_id: str, box: int) -> None:
         """Remember which box a practice question is in."""
         with self.transaction() as c:
-            c.execute(
-                delete(t.practice).where(
-                    t.practice.c.workspace == workspace,
-                    t.practice.c.player_id == player_id,
-                    t.practice.c.question_id == question_id,
-                )
+            self._save_boxes(c, workspace, player_id, {question_id: box})
+
+    def load_practice(self, c: Connection, workspace: str, player_id: str) -> PracticeState:
+        """Where a player's drill is: boxes, questions asked, missed ones due again, the last few asked."""
+        p, s = t.practice.c, t.practice_state.c
+        rows = c.execute(select(p.question_id, p.box).where(p.workspace == workspace, p.player_id == player_id))
+        boxes = {question_id: box for question_id, box in rows}
+        row = c.execute(
+            select(s.asked, s.due, s.recent).where(s.workspace == workspace, s.player_id == player_id)
+        ).first()
+        if row is None:
+            return PracticeState(boxes)
+        due = tuple((int(when), str(qid)) for when, qid in json.loads(row.due))
+        return PracticeState(boxes, row.asked, due, tuple(json.loads(row.recent)))
+
+    def save_practice(
+        self, c: Connection, workspace: str, player_id: str, state: PracticeState, changed: dict[str, int]
+    ) -> None:
+        """Store a drill's position and the boxes that ``changed``, so the next click in any process goes on."""
+        self._save_boxes(c, workspace, player_id, changed)
+        s = t.practice_state.c
+        c.execute(delete(t.practice_state).where(s.workspace == workspace, s.player_id == player_id))
+        c.execute(
+            insert(t.practice_state).values(
+                workspace=workspace,
+                player_id=player_id,
+                asked=state.asked,
+                due=json.dumps([list(item) for item in state.due]),
+                recent=json.dumps(list(state.recent)),
             )
+        )
+
+    def _save_boxes(self, c: Connection, workspace: str, player_id: str, boxes: dict[str, int]) -> None:
+        p = t.practice.c
+        for question_id, box in boxes.items():
+            mine = (p.workspace == workspace, p.player_id == player_id, p.question_id == question_id)
+            c.execute(delete(t.practice).where(*mine))
             c.execute(
                 insert(t.practice).values(workspace=workspace, player_id=player_id, question_id=question_id, box=box)
             )

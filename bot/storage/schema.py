@@ -69,6 +69,7 @@ teams = Table(
     Column("player_id", String(100), primary_key=True),
     Column("team", String(40), nullable=False),
     Column("joined", Boolean, nullable=False, default=False),  # chose it (else put there to balance)
+    Column("player_name", String(200), nullable=False, default=""),  # shown before their first answer
 )
 
 results = Table(
@@ -85,6 +86,7 @@ results = Table(
     Column("best_streak", Integer, nullable=False),
     Column("won", Boolean, nullable=False),
     Column("finished_at", Float, nullable=False),
+    Column("total_time", Float, nullable=False, default=0.0),  # breaks equal points: faster first
 )
 
 practice = Table(
@@ -94,6 +96,17 @@ practice = Table(
     Column("player_id", String(100), primary_key=True),
     Column("question_id", String(120), primary_key=True),
     Column("box", Integer, nullable=False),
+)
+
+# where a player's practice drill is: questions asked, missed ones due again, the last few asked
+practice_state = Table(
+    "quiz_practice_state",
+    metadata,
+    Column("workspace", String(100), primary_key=True),
+    Column("player_id", String(100), primary_key=True),
+    Column("asked", Integer, nullable=False),
+    Column("due", Text, nullable=False),  # JSON list of [asked count when due, question id]
+    Column("recent", Text, nullable=False),  # JSON list of question ids
 )
 
 # the platform message each Reply key was posted as, so any process can edit it in place

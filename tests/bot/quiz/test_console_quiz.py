@@ -43,7 +43,7 @@ def test_bad_options_and_permissions_change_nothing(tmp_path):
 
 def test_typed_mode_in_the_console(tmp_path):
     out = chat(tmp_path, "/quiz start questions:1 seconds:5 mode:typed", "just thinking out loud", "401 403 404 409")
-    assert "type the code or its name" in out
+    assert "s to type the code or its name, or the letter · one answer each" in out
     assert "Answer recorded." in out  # the message naming several codes used up the answer and scored nothing
     assert "Game over" in out
 
@@ -51,3 +51,9 @@ def test_typed_mode_in_the_console(tmp_path):
 def test_odd_digits_and_chatter_never_crash_the_console(tmp_path):
     out = chat(tmp_path, "²", "/quiz start questions:1 seconds:5", "³")
     assert "Question 1 of 1" in out and "Game over" in out
+
+
+def test_typed_mode_takes_the_letter_shown(tmp_path):
+    out = chat(tmp_path, "/quiz start questions:1 seconds:5 mode:typed", "B")
+    assert "Answer recorded." in out or "Right! +" in out
+    assert "Game over" in out

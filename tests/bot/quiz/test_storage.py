@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import column, func, insert, select, table
 
 from bot.quiz.bank import Bank
 from bot.quiz.game import Player, Settings
@@ -15,7 +15,7 @@ from tests.bot.quiz.test_game import FakeClock
 
 KB = knowledge()
 BANK = Bank(KB, situations())
-ANA, BEN = Player("u1", "Ana"), Player("u2", "Ben")
+ANA, BEN, CAI = Player("u1", "Ana"), Player("u2", "Ben"), Player("u3", "Cai")
 
 
 def service(engine, clock) -> QuizService:
@@ -63,6 +63,9 @@ def test_a_restart_rebuilds_the_game_from_the_database(engine):
 
     posts = QuizChat(KB, BANK, restarted).after_restart()
     assert posts["C2"][0].title == "The quiz is back" and posts["C2"][1].title == "Question 2 of 3"
+    assert posts["C2"][0].text == (
+        "The game goes on where it was. /quiz stop ends it now and keeps the scores (its starter or a moderator)."
+    )
     assert posts["C2"][1].text and posts["C2"][1].actions  # the rebuilt question keeps its words
     resumed = restarted.current("C2")
     assert resumed is not None and resumed.index == 1
@@ -139,24 +142,24 @@ def test_leaderboard_periods(engine):
 def test_migration_upgrades_a_populated_database_from_the_first_revision(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     migrate(engine, "0001")
+    first = {
+        "game_id": "g",
+        "player_id": "u1",
+        "player_name": "Ana",
+        "workspace": "W",
+        "channel": "C",
+        "points": 120,
+        "correct": 1,
+        "answered": 1,
+        "best_streak": 1,
+        "won": True,
+        "finished_at": 1.0,
+    }
     with engine.begin() as c:
-        c.execute(
-            insert(t.results).values(
-                game_id="g",
-                player_id="u1",
-                player_name="Ana",
-                workspace="W",
-                channel="C",
-                points=120,
-                correct=1,
-                answered=1,
-                best_streak=1,
-                won=True,
-                finished_at=1.0,
-            )
-        )
+        # only the columns revision 0001 has
+        c.execute(insert(table("quiz_results", *(column(name) for name in first))).values(**first))
     migrate(engine)
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
     quiz = service(engine, FakeClock())
     assert quiz.leaderboard(channel="C")[0].points == 120
     quiz.store.save_box("W", "u1", "q1", 3)
@@ -236,6 +239,24 @@ def test_team_games_wait_for_everyone_and_keep_teams_across_processes(engine):
     assert {pid: s.team for pid, s in rebuilt.standings.items()} == live and len(set(live.values())) == 2
 
 
+def test_a_player_who_joined_a_team_still_plays_after_a_restart(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    game = quiz.start("W1", "C13", ANA, Settings(questions=3, seconds=20, teams=True)).game
+    quiz.answer("C13", ANA, 0, game.current.answer)
+    quiz.skip("C13", ANA)  # Ana has played, so she counts from question 2 on
+    assert quiz.join("C13", CAI, "Blue").game.joined == {"u3"}
+    restarted = service(engine, clock)  # a restart, or another process: the game is rebuilt from the database
+    assert [s.player.name for s in restarted.current("C13").ranking()] == ["Ana", "Cai"]
+    right = restarted.current("C13").current.answer
+    assert restarted.answer("C13", ANA, 1, right).events == []  # Cai has not answered: question 2 stays open
+    third = service(engine, clock)
+    step = third.answer("C13", CAI, 1, right)
+    assert step.outcome.status == "accepted" and step.outcome.correct
+    assert [e.reason for e in step.events if e.kind == "reveal"] == ["everyone answered"]
+    assert {pid: s.team for pid, s in third.current("C13").standings.items()} == {"u1": "Blue", "u3": "Blue"}
+
+
 def test_stored_answer_times_are_the_times_answered(engine):
     clock = FakeClock()
     quiz = service(engine, clock)
@@ -244,3 +265,80 @@ def test_stored_answer_times_are_the_times_answered(engine):
     quiz.answer("C12", BEN, 0, game.current.answer)
     with engine.connect() as c:
         assert c.execute(select(t.answers.c.at)).scalar() == clock.now
+
+
+def test_a_missed_practice_question_comes_back_three_questions_later_in_any_process(engine):
+    from bot.quiz.chat import QuizChat, Where
+
+    clock = FakeClock()
+    processes = [QuizChat(KB, BANK, service(engine, clock)) for _ in range(2)]  # each click may land anywhere
+    where = Where("W1", "C20")
+    [reply] = processes[0].command("practice", "", ANA, where)
+    asked = []
+    for n in range(10):
+        question_id = reply.actions[0].value.split(":", 1)[1].split("|")[0]
+        asked.append(question_id)
+        miss = n in (0, 4)
+        right = f"|{BANK.by_id[question_id].answer}"
+        click = next(a for a in reply.actions if a.value.endswith(right) != miss)
+        feedback, reply = processes[n % 2].practice_click(click.value, ANA, where)
+        assert feedback.title.startswith("Not quite: ") == miss
+        assert reply.title == "Practice" and reply.private
+    assert asked[3] == asked[0] and asked[7] == asked[4]
+    assert len(set(asked[:3])) == 3 and asked[0] not in asked[1:3]
+    assert service(engine, clock).store.boxes("W1", "u1")[asked[0]] == 2  # missed (box 1), then right
+
+
+def test_leaderboard_ties_go_to_the_lower_total_answer_time(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    game = quiz.start("W1", "C21", ANA, Settings(questions=1, seconds=20)).game
+    wrong = (game.current.answer + 1) % len(game.current.choices)
+    clock.advance(2)
+    quiz.answer("C21", BEN, 0, wrong)
+    clock.advance(8)
+    step = quiz.answer("C21", ANA, 0, wrong)  # both scored 0; Ben answered in 2 s, Ana in 10 s
+    assert [s.player.name for s in step.game.ranking()] == ["Ben", "Ana"]
+    clock.advance(11)
+    assert [e.kind for e in quiz.tick("C21").events] == ["reveal", "finished"]
+    assert [row.name for row in quiz.leaderboard(channel="C21")] == ["Ben", "Ana"]
+
+
+def test_a_typed_game_takes_the_letter_shown(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    game = quiz.start("W1", "C22", ANA, Settings(questions=2, mode="typed")).game
+    letter = "ABCD"[game.current.answer]
+    assert quiz.answer_text("C22", BEN, f"{letter.lower()}.").outcome.correct
+    assert quiz.answer_text("C22", BEN, letter).outcome.status == "duplicate"
+    assert quiz.answer_text("C22", CAI, "Z").outcome.status == "ignored"  # no choice is shown as Z
+
+
+def test_settings_without_questions_say_what_to_change(engine):
+    from bot.quiz.chat import QuizChat, Where
+
+    chat = QuizChat(KB, BANK, service(engine, FakeClock()))
+    [refusal] = chat.command("start", "level:hard topic:mistakes", ANA, Where("W1", "C23"))
+    assert refusal.title == "No questions match those settings." and refusal.private
+    assert refusal.text == (
+        "Nothing matches level:hard topic:mistakes. Try level:easy|medium|mixed, or topic:2xx|3xx|4xx|5xx|all."
+    )
+
+
+def test_standings_count_revealed_questions_and_read_well(engine):
+    from bot.quiz.chat import QuizChat, Where
+
+    clock = FakeClock()
+    chat = QuizChat(KB, BANK, service(engine, clock))
+    where = Where("W1", "C24")
+    you = Player("console", "you")
+    chat.command("start", "questions:2", you, where)
+    assert chat.command("score", "", you, where)[0].title == "Scores after 0 of 2 questions"
+    game = chat.service.current("C24")
+    chat.service.answer("C24", you, 0, game.current.answer)
+    chat.command("skip", "", you, where)
+    assert chat.command("score", "", you, where)[0].title == "Scores after 1 of 2 questions"
+    final = chat.command("stop", "", you, where)[-1]
+    assert final.title == "Game over: you win"
+    [board] = chat.command("leaderboard", "", you, where)
+    assert board.text.endswith(" pts · 1 game · 1 win")
