@@ -83,6 +83,8 @@ class Conversation:
         self._quiz_factory = quiz or (lambda: default_quiz(self.kb))
         self._quiz: QuizChat | None = None
         self.quiz_error = ""  # why the quiz database could not be opened: said on each /quiz, never retried
+        # told of every answer to a question: the chat adapters count them by kind (adapters/chat/metrics.py)
+        self.answered: Callable[[Answer], None] | None = None
         self._actions: dict[str, Callable[[Command], Reply]] = {
             "ask": self._ask,
             "guide": lambda _: guide_reply(self.kb),
@@ -272,6 +274,8 @@ class Conversation:
         if not command.argument:
             return help_reply(self.prefix)
         answer = answer or ask(command.argument)
+        if self.answered is not None:
+            self.answered(answer)
         if answer.kind == "invalid" and len(command.argument.split()) == 1:
             suggestion = did_you_mean_action(command.argument)
             if suggestion:

@@ -5,6 +5,9 @@
   was posted as (stored in the database, so any process can edit it).
 - :mod:`adapters.chat.quiz_clock`: the loop that closes due quiz questions and edits countdowns.
 - :mod:`adapters.chat.settings`: configuration read from the environment, one clear line when wrong.
+- :mod:`adapters.chat.metrics`: the Prometheus metrics (answers, games, latency, API errors).
+- :mod:`adapters.chat.ops`: ``/healthz`` and ``/metrics``, on their own port when the adapter has no HTTP server,
+  and the shutdown that lets running interactions finish.
 
 Each adapter keeps only its platform's part: parsing events, rendering a Reply, the SDK calls.
 """

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.gateway import DiscordWebSocket
+from discord.http import Route
 
+from adapters.chat import metrics
 from adapters.chat.quiz_clock import QuizClock
 from adapters.chat.runtime import ChatRuntime, Sender
 from adapters.discord.commands import build_tree
@@ -30,6 +35,21 @@ def intents(message_content: bool) -> discord.Intents:
     chosen.presences = False
     chosen.message_content = message_content
     return chosen
+
+
+def counted(request: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """discord.py's one HTTP entry point, counting the calls that fail after its own retries (429s are waited out
+    inside it), labelled by route template so no id or token reaches a label."""
+
+    @functools.wraps(request)
+    async def call(route: Route, **kwargs: Any) -> Any:
+        try:
+            return await request(route, **kwargs)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+            metrics.api_error("discord", f"{route.method} {route.path}")
+            raise
+
+    return call
 
 
 class StatusClient(discord.AutoShardedClient):
@@ -65,11 +85,13 @@ class StatusClient(discord.AutoShardedClient):
             runtime, self._sender_for, owns=self.owns, interval=clock_interval, countdown_every=countdown_every
         )
         self._clock_task: asyncio.Task[None] | None = None
+        self.http.request = counted(self.http.request)  # type: ignore[method-assign,assignment]
 
     async def setup_hook(self) -> None:
         # buttons are routed by custom_id alone: clicks on messages from before a restart still work
         self.add_dynamic_items(ActionButton)
         await self.runtime.warm_up()
+        metrics.watch(self.runtime.conversation)
         if self.shard_count is not None:
             # with a given shard count discord.py skips GET /gateway/bot and dials its built-in gateway URL;
             # ask the API (DISCORD_API_URL) instead, as it does for automatic sharding

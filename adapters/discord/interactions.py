@@ -15,6 +15,7 @@ from typing import Any
 
 import discord
 
+from adapters.chat.metrics import timer
 from adapters.chat.runtime import CannotPost, ChatRuntime, failure
 from adapters.discord import render
 from adapters.discord.sender import NO_MENTIONS, ChannelSender
@@ -31,6 +32,12 @@ PLACEHOLDER_LIMIT = 100
 MODAL_KEPT = 900.0  # seconds discord.py keeps a sent box (a dismissed one never reports back)
 LABEL_LIMIT = 45
 TEXT_INPUT = 4
+# the latency histogram's names for interactions, the same as Slack's
+KINDS = {
+    discord.InteractionType.application_command: "command",
+    discord.InteractionType.component: "button",
+    discord.InteractionType.modal_submit: "form",
+}
 
 
 def place_of(interaction: Interaction) -> Place:
@@ -182,9 +189,10 @@ class Handler:
     async def _post(self, place: Place, work: Awaitable[list[Reply]], *, everything: bool = False) -> None:
         # no interaction to answer privately: what the channel may see is posted, failures are logged
         try:
-            replies = await work
-            shown = [reply._replace(private=False) for reply in replies] if everything else replies
-            await self.runtime.publish(place, shown, ChannelSender(self.client))
+            with timer("discord", "message"):
+                replies = await work
+                shown = [reply._replace(private=False) for reply in replies] if everything else replies
+                await self.runtime.publish(place, shown, ChannelSender(self.client))
         except Exception:
             log.exception("answering a message in channel %s failed", place.channel)
 
@@ -208,7 +216,8 @@ class Handler:
             replies = await self._in_time(exchange, work())
             await self.deliver(exchange, replies, place)
 
-        await self.runtime.guarded(run(), lambda reply: self._tell(exchange, reply))
+        with timer("discord", KINDS.get(interaction.type, "command")):
+            await self.runtime.guarded(run(), lambda reply: self._tell(exchange, reply))
 
     async def _in_time(self, exchange: Exchange, work: Awaitable[list[Reply]]) -> list[Reply]:
         task = asyncio.ensure_future(work)

@@ -8,6 +8,7 @@ import re
 import signal
 from typing import NamedTuple
 
+from adapters.chat.ops import Address, OpsServer, drain, read_address
 from adapters.chat.settings import SettingError, optional, url
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def _shards(shard_ids: str | None, shard_count: str | None) -> tuple[list[int] |
 def run_discord(shard_ids: str | None = None, shard_count: str | None = None) -> int:
     """Run the bot until it is stopped; wrong settings raise SettingError (one line)."""
     settings = read_settings(shard_ids, shard_count)
-    return asyncio.run(serve(settings))
+    return asyncio.run(serve(settings, read_address()))
 
 
 def point_at(api_url: str) -> None:
@@ -90,18 +91,29 @@ def point_at(api_url: str) -> None:
     discord.http.Route.BASE = api_url
 
 
-async def serve(settings: Settings) -> int:
-    """Open the database, connect, and run until SIGINT/SIGTERM; refusals by Discord become one line."""
+async def serve(settings: Settings, ops: Address | None = None) -> int:
+    """Open the database, connect, and run until SIGINT/SIGTERM; refusals by Discord become one line. With ``ops``
+    (METRICS_PORT), ``/healthz`` and ``/metrics`` are served there."""
     import discord
 
     from adapters.discord.setup import create_client
 
     point_at(settings.api_url)
     client = create_client(settings)
+    server = OpsServer("discord", ops, lambda: client.is_ready() and not client.is_closed()) if ops else None
+    stopping: list[asyncio.Task[None]] = []  # referenced until done: the loop keeps only weak references
+
+    async def shut_down() -> None:
+        # the interactions being answered finish first: closing the client closes the session they answer with
+        await drain()
+        await client.close()
+
     loop = asyncio.get_running_loop()
     for number in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(number, lambda: asyncio.ensure_future(client.close()))
+        loop.add_signal_handler(number, lambda: stopping.append(asyncio.ensure_future(shut_down())))
     try:
+        if server is not None:
+            await server.start()
         async with client:
             await client.start(settings.token)
     except discord.LoginFailure:
@@ -112,5 +124,7 @@ async def serve(settings: Settings) -> int:
             "developer portal, or unset DISCORD_MESSAGE_CONTENT"
         ) from None
     finally:
+        if server is not None:
+            await server.stop()
         client.runtime.close()
     return 0

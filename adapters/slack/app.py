@@ -20,6 +20,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.chat.metrics import timed, timer
 from adapters.chat.runtime import CannotPost, ChatRuntime, Sender
 from adapters.slack.render import action_id_of, form_view, home_view, message, result_view
 from adapters.slack.sender import SlackSender
@@ -129,6 +130,7 @@ class SlackBot:
         return tell
 
     # -- slash commands -----------------------------------------------------------------
+    @timed("slack", "command")
     async def on_command(self, ack: Any, body: dict[str, Any], context: Any) -> None:
         """/status and /quiz: answered in the acknowledgement when ready in time, else through response_url."""
         # respond and client come from the context only when needed: most commands are answered in the ack
@@ -174,6 +176,7 @@ class SlackBot:
             await self.runtime.command("quiz", "stop", user, place)
 
     # -- buttons, dialogs, shortcuts -------------------------------------------------------
+    @timed("slack", "button")
     async def on_action(self, ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
         """A button: the conversation decides; private answers go back through response_url."""
         await ack()
@@ -193,6 +196,7 @@ class SlackBot:
         )
         await self.runtime.guarded(self.deliver(replies, place, SlackSender(client), tell), tell)
 
+    @timed("slack", "form")
     async def on_form(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         """A submitted dialog: the answer replaces the dialog's content."""
         form = FORMS.get(str(view.get("callback_id", "")))
@@ -211,6 +215,7 @@ class SlackBot:
         replies = await asyncio.wait_for(call, timeout=ACK_WITHIN)
         await ack(response_action="update", view=result_view(form, replies))
 
+    @timed("slack", "shortcut")
     async def on_check_message(self, ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
         """The "Check this response" message shortcut: reviews the message's text, privately."""
         await ack()
@@ -226,6 +231,7 @@ class SlackBot:
         await self.runtime.guarded(self.deliver(replies, place, SlackSender(client), tell), tell)
 
     # -- events ---------------------------------------------------------------------------
+    @timed("slack", "mention")
     async def on_mention(self, event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
         """@statusbot in a channel: the same grammar as /status, answered to the one who asked."""
         text = incoming(_MENTION.sub(" ", str(event.get("text") or ""))).strip()
@@ -235,6 +241,10 @@ class SlackBot:
         """A direct message is a question; a channel message during a typed game is an answer."""
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return  # edits, joins and bots' messages (our own included) are not for us
+        with timer("slack", "message"):  # timed only past the filter: not every bot post and edit
+            await self._on_message(event, client, context)
+
+    async def _on_message(self, event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
         raw = str(event.get("text") or "")
         if event.get("channel_type") == "im":
             await self._on_text(incoming(raw).strip(), event, client, context)
@@ -266,6 +276,7 @@ class SlackBot:
 
         await self.runtime.guarded(answer(), tell)
 
+    @timed("slack", "home")
     async def on_home(self, event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
         """The App Home tab: help and the workspace leaderboard."""
         if event.get("tab", "home") != "home":

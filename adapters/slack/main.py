@@ -15,11 +15,17 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler, AsyncServerErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
+from adapters.chat import metrics
 from adapters.chat.logs import quiet_libraries
+from adapters.chat.ops import Address, OpsServer, drain, read_address
 from adapters.chat.quiz_clock import QuizClock
 from adapters.chat.runtime import ChatRuntime, Sender
 from adapters.chat.settings import SettingError, open_database
@@ -49,10 +55,32 @@ SCOPES = [
 TYPED_SCOPE = "channels:history"
 
 
+class CountErrors(AsyncRetryHandler):
+    """Never retries: last among a client's retry handlers, it sees each call's final outcome (the handlers before
+    it stop at the first that retries), and counts the failures. A retry handler because bolt gives every request
+    a fresh client carrying our client's handlers: the one place that sees every Web API call."""
+
+    async def can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        body = response.body if response is not None else None
+        refused = response is not None and (response.status_code >= 400 or (body or {}).get("ok") is False)
+        if error is not None or refused:
+            metrics.api_error("slack", request.url.rsplit("/", 1)[-1].partition("?")[0])
+        return False
+
+
 def web_client(settings: SlackSettings, token: str | None) -> AsyncWebClient:
-    """A Web API client for one token; a 429 waits for its Retry-After, a 5xx is tried again."""
+    """A Web API client for one token; a 429 waits for its Retry-After, a 5xx is tried again; failures counted."""
     client = AsyncWebClient(token=token, base_url=settings.api_url)
-    client.retry_handlers.extend([AsyncRateLimitErrorRetryHandler(max_retry_count=3), AsyncServerErrorRetryHandler()])
+    client.retry_handlers.extend(
+        [AsyncRateLimitErrorRetryHandler(max_retry_count=3), AsyncServerErrorRetryHandler(), CountErrors()]
+    )
     return client
 
 
@@ -85,8 +113,9 @@ async def check_token(client: AsyncWebClient, settings: SlackSettings) -> tuple[
 class SlackRun:
     """One ``statusbot slack`` process: the bolt app, the quiz clock and the chosen transport."""
 
-    def __init__(self, settings: SlackSettings, engine: Engine) -> None:
+    def __init__(self, settings: SlackSettings, engine: Engine, ops: Address | None = None) -> None:
         self.settings = settings
+        self.ops = OpsServer("slack", ops) if ops is not None else None  # /healthz and /metrics on METRICS_PORT
         self.engine = engine
         self.client = web_client(settings, settings.bot_token or None)
         self._clients: dict[str, AsyncWebClient] = {}
@@ -166,10 +195,17 @@ class SlackRun:
         """Serve until ``stop`` is set."""
         app, runtime = await self.build()
         await runtime.warm_up()
+        metrics.watch(runtime.conversation)
         clock = asyncio.create_task(QuizClock(runtime, self.sender_for).run())
         try:
+            if self.ops is not None:
+                await self.ops.start()
             await self._transport(app)(stop)
+            # no new requests come in now; the listeners still running get to deliver their replies
+            await drain()
         finally:
+            if self.ops is not None:
+                await self.ops.stop()
             clock.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await clock
@@ -237,6 +273,7 @@ def run_slack(host: str | None = None, port: str | None = None) -> int:
     """Entry point of ``statusbot slack``; a wrong setting raises SettingError before anything runs."""
     quiet_libraries()
     settings = read_settings(host, port)
+    ops = read_address()
     engine = open_database()
 
     async def main() -> None:
@@ -244,7 +281,7 @@ def run_slack(host: str | None = None, port: str | None = None) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await SlackRun(settings, engine).run(stop)
+        await SlackRun(settings, engine, ops).run(stop)
 
     try:
         asyncio.run(main())

@@ -1,4 +1,4 @@
-"""HTTP mode: the bolt app behind aiohttp (events, interactivity, OAuth install pages, a health check)."""
+"""HTTP mode: the bolt app behind aiohttp (events, interactivity, OAuth install pages, health and metrics)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import time
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+
+from adapters.chat.ops import routes
 
 EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"
@@ -57,11 +59,8 @@ def web_app(app: AsyncApp) -> web.Application:
         assert app.oauth_flow is not None
         return await to_aiohttp_response(await app.oauth_flow.handle_callback(await to_bolt_request(request)))
 
-    async def health(_: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
-
     web_application = web.Application(client_max_size=1024 * 1024)
-    web_application.add_routes([web.post(EVENTS_PATH, events), web.get("/healthz", health)])
+    web_application.add_routes([web.post(EVENTS_PATH, events), *routes()])  # /healthz and /metrics
     if app.oauth_flow is not None:
         web_application.add_routes([web.get(INSTALL_PATH, install), web.get(REDIRECT_PATH, redirect)])
     return web_application

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable
 from typing import NamedTuple
 
 from sqlalchemy import Connection
 
 from bot.quiz.bank import Bank
-from bot.quiz.game import TEAM_NAMES, Game, Player
+from bot.quiz.game import TEAM_NAMES, Event, Game, Player
 from bot.quiz.options import OptionError, read_options, settings_from
 from bot.quiz.practice import Practice
 from bot.quiz.question import Question
@@ -64,6 +65,9 @@ class QuizChat:
         self.service = service
         # one action at a time in this process: a game object is rendered after its transaction commits
         self.lock = threading.RLock()
+        # told of every game event this process caused (a first question is a game's start): the chat adapters
+        # count games with it (adapters/chat/metrics.py)
+        self.happened: Callable[[Event], None] | None = None
 
     # -- events to replies -------------------------------------------------------
     def replies(self, step: Step) -> list[Reply]:
@@ -73,6 +77,8 @@ class QuizChat:
             return []
         out = []
         for event in step.events:
+            if self.happened is not None:
+                self.happened(event)
             if event.kind == "question":
                 out.append(question_reply(game, number=event.number - 1))
             elif event.kind == "reveal":
