@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from knowledge import knowledge
-
-
-def chat(*lines: str, **env_extra: str) -> str:
-    """Pipe lines into `python -m bot` (the `statusbot` console) and return what it printed."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", **env_extra}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result.stdout
+from tests.console_run import chat
 
 
 def guide_paths() -> dict[int, list[int]]:

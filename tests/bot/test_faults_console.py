@@ -18,23 +18,10 @@ from bot.conversation import Conversation
 from bot.lesson import help_reply
 from bot.quiz.chat import QuizChat
 from bot.render.terminal import render_plain
+from tests.console_run import chat
 
 ROOT = Path(__file__).resolve().parents[2]
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-
-
-def chat(*lines: str, **env_extra: str) -> str:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", **env_extra}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    return result.stdout
 
 
 def test_as_echoes_its_name_escaped_and_explains_itself_without_one() -> None:

@@ -6,7 +6,6 @@ import os
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,22 +14,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PG_MISSING
+from tests.console_run import run_console
 
 SQLITE_SHAPE = "): it should be a writable path for the SQLite file"
 URL_SHAPE = "): it should be a database URL such as postgresql://user@host:5432/statusbot"
 
 
 def chat(*lines: str, timeout: float = 60, **env_extra: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "STATUSBOT_DB")}
-    env.update({"NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", **env_extra})
-    return subprocess.run(
-        [sys.executable, "-m", "bot"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
+    """The console with only the database settings the test gives."""
+    return run_console(*lines, timeout=timeout, without=("DATABASE_URL", "STATUSBOT_DB"), **env_extra)
 
 
 def assert_quiz_unavailable(result: subprocess.CompletedProcess[str], setting: str, shape: str) -> None:

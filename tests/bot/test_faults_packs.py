@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.quiz.packs import load_packs
+from tests.console_run import run_console as chat
 
 GOOD = (
     'title = "Ours"\n\n[[question]]\nprompt = "Our API answers a duplicate slug with?"\n'
@@ -18,18 +16,6 @@ GOOD = (
     'level = "easy"\ntopic = "4xx"\n'
 )
 BROKEN = GOOD + GOOD.split("\n\n", 1)[1].replace('answer = "409 Conflict"', 'answer = "418"')
-
-
-def chat(*lines: str, **env_extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", **env_extra}
-    return subprocess.run(
-        [sys.executable, "-m", "bot"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
 
 
 @pytest.fixture
