@@ -170,13 +170,12 @@ def _hint_json(question: str, hint: str) -> dict[str, Any]:
 
 def _run_platform(args: argparse.Namespace) -> int:
     """Start a chat adapter; a wrong setting is one line on stderr and exit status 2."""
-    import logging
-
     from adapters.chat.settings import SettingError
 
-    level = getattr(logging, os.environ.get("LOG_LEVEL", "INFO").upper(), logging.INFO)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        from adapters.chat.logs import configure_logging  # LOG_LEVEL, LOG_FORMAT=json, secrets redacted
+
+        configure_logging()
         if args.command == "slack":
             from adapters.slack.main import run_slack  # type: ignore[import-not-found,unused-ignore]
 

@@ -130,6 +130,9 @@ class ChatRuntime:
 
     async def form(self, form_id: str, text: str, user: User, place: Place) -> list[Reply]:
         """A submitted form (the check dialog's pasted text)."""
+        refused = self.limits.command(user.id, place.workspace, place.channel, text)
+        if refused is not None:
+            return refused
         return await self.replies(lambda: self.conversation.on_form(form_id, text, user, place))
 
     async def message(self, text: str, user: User, place: Place) -> list[Reply]:

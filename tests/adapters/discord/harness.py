@@ -11,6 +11,7 @@ from typing import Any
 import discord.http
 from discord.gateway import DiscordWebSocket
 
+from adapters.chat.limits import ChatLimits, LimitSettings
 from adapters.discord.main import Settings, point_at
 from adapters.discord.setup import create_client
 from bot.storage.database import make_engine, migrate
@@ -30,6 +31,7 @@ async def running_bot(
     message_content: bool = False,
     shard_ids: list[int] | None = None,
     shard_count: int | None = None,
+    rate_limits: bool = False,
     **tuning: float,
 ) -> AsyncIterator[Any]:
     """statusbot's client connected to ``fake`` on the SQLite file ``database``; closed (and checked) on exit."""
@@ -40,6 +42,8 @@ async def running_bot(
     settings = Settings(fake.token, None, message_content, fake.api_base, shard_ids, shard_count)
     client = create_client(settings, engine=engine, **{**FAST, **tuning})
     client._connection.guild_ready_timeout = 0.05
+    if not rate_limits:  # these tests send dozens of commands a second as one user (limits: tests/reliability)
+        client.runtime.limits = ChatLimits(LimitSettings(enabled=False))
     task = asyncio.create_task(client.start(fake.token))
     try:
         await asyncio.sleep(0)

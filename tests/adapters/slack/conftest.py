@@ -67,6 +67,9 @@ class SlackProcess:
             **settings,
         )
         env.setdefault("SLACK_BOT_TOKEN", TOKEN) if "SLACK_CLIENT_ID" not in settings else None
+        # these tests send dozens of commands a second as one user: the abuse limits would refuse them
+        # (the limits are tested in tests/reliability, with them on)
+        env.setdefault("STATUSBOT_RATE_LIMITS", "off")
         self._stderr = open(self.log, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [*statusbot_command(), "slack", "--host", "127.0.0.1", "--port", "0"],
