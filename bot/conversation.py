@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -11,7 +12,15 @@ from bot.forms import CHECK_FORM, FORMS, Form
 from bot.grammar import ACTION_NAMES, Command, closest, parse
 from bot.guide import GUIDE_ACTION, decode, guide_reply
 from bot.lesson import did_you_mean_action, help_reply, lesson_reply, mistakes_reply, unknown_command_reply
-from bot.platform import CONSOLE_PLATFORM, Platform, failure_reply, new_reference, shared_by, typed_mode_unavailable
+from bot.platform import (
+    CONSOLE_PLATFORM,
+    Platform,
+    failure_reply,
+    new_reference,
+    shared_by,
+    storage_unreachable_reply,
+    typed_mode_unavailable,
+)
 from bot.quiz.chat import PRACTICE_ACTION, QUIZ_HELP, QuizChat, Where
 from bot.quiz.game import Player
 from bot.quiz.options import OptionError, settings_from
@@ -300,10 +309,17 @@ class Conversation:
             return handle()
         except DatabaseUnusable as error:  # a setting to fix, not a bug: one line, no traceback
             return [quiz_unavailable_reply(str(error))]
-        except Exception:  # the last line of defence: a user's text must never take the bot down
+        except Exception as error:  # the last line of defence: a user's text must never take the bot down
             reference = new_reference()
             log.exception("statusbot failed to answer (reference %s)", reference)
-            return [failure_reply(reference)]
+            return [storage_unreachable_reply(reference) if _storage_failed(error) else failure_reply(reference)]
+
+
+def _storage_failed(error: Exception) -> bool:
+    """The database went away (a connection lost or refused), as opposed to a bug. SQLAlchemy is looked up only
+    if something already imported it, so answering a lookup never pays for importing it."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(error, errors.OperationalError | errors.InterfaceError)
 
 
 def quiz_unavailable_reply(reason: str) -> Reply:

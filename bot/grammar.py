@@ -91,6 +91,7 @@ QUIZ = CommandSpec(
 GRAMMAR: tuple[CommandSpec, ...] = (STATUS, QUIZ)
 ARROWS = re.compile(r"(?<!\s)\s*(?:→|⟶|⇒|-{1,2}>|={1,2}>|—>)\s*")
 FIRST_WORD = re.compile(r"^(\S+)(?:\s+|$)")
+CLOSEST_LONGEST = 40
 QUOTES = "\"'“”‘’`"
 
 
@@ -122,6 +123,8 @@ def spec_of(command: str) -> CommandSpec:
 
 def closest(word: str, choices: list[str], cutoff: float = 0.6) -> str:
     """The choice closest to a misspelt word, or '' when none is close."""
+    if len(word) > CLOSEST_LONGEST:
+        return ""  # difflib is quadratic in the word's length, and no command name is anywhere near this long
     from difflib import get_close_matches
 
     found = get_close_matches(word.lower(), choices, n=1, cutoff=cutoff)

@@ -55,6 +55,14 @@ def failure_reply(reference: str) -> Reply:
     )
 
 
+def storage_unreachable_reply(reference: str) -> Reply:
+    """The private line while the database can't be reached: the bot goes on as soon as it is back."""
+    return _note(
+        "Can't reach storage right now",
+        f"Games and scores are safe; try again in a moment. If it keeps happening, quote reference {reference}.",
+    )
+
+
 def typed_mode_unavailable(platform: Platform) -> Reply:
     """Why a typed-answer game can't start here, and the button game instead."""
     how = TYPED_MODE_HOW.get(platform.name, "This chat can't read typed answers.")

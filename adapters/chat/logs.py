@@ -117,3 +117,13 @@ def configure_logging() -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level if isinstance(level, int) else logging.INFO)
+
+
+def announce(line: str) -> None:
+    """A start-up line for the operator (where the bot listens, that it connected): plain on stderr, or one
+    log record when LOG_FORMAT=json, so that every line of a JSON log stays JSON."""
+    if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+        logging.getLogger("statusbot").warning(line)
+        return
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
 from aiohttp import web
 
 from adapters.chat import metrics
+from adapters.chat.logs import announce
 from adapters.chat.settings import SettingError, optional, port
 
 log = logging.getLogger(__name__)
@@ -82,10 +82,7 @@ class OpsServer:
             ) from None
         self._runner = runner
         self.port = self.address.port or int(runner.addresses[0][1])
-        sys.stderr.write(
-            f"statusbot {self.name}: health and metrics on http://{self.address.host}:{self.port}{METRICS_PATH}\n"
-        )
-        sys.stderr.flush()
+        announce(f"statusbot {self.name}: health and metrics on http://{self.address.host}:{self.port}{METRICS_PATH}")
         return self.port
 
     async def stop(self) -> None:

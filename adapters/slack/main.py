@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
 from adapters.chat import metrics
-from adapters.chat.logs import quiet_libraries
+from adapters.chat.logs import announce, quiet_libraries
 from adapters.chat.ops import Address, OpsServer, drain, read_address
 from adapters.chat.quiz_clock import QuizClock
 from adapters.chat.runtime import ChatRuntime, Sender
@@ -228,8 +227,7 @@ class SlackRun:
             handler = AsyncSocketModeHandler(app, self.settings.app_token, web_client=self.client)
             handler.client.wss_uri = str(opened["url"])
             await handler.connect_async()  # type: ignore[no-untyped-call]
-            sys.stderr.write("statusbot slack: connected to Slack in Socket Mode\n")
-            sys.stderr.flush()
+            announce("statusbot slack: connected to Slack in Socket Mode")
             try:
                 await stop.wait()
             finally:
@@ -253,8 +251,7 @@ class SlackRun:
                     "choose another --port (or PORT)"
                 ) from None
             self.port = self.settings.port or site_port(site)
-            sys.stderr.write(f"statusbot slack: listening on http://{self.settings.host}:{self.port}{EVENTS_PATH}\n")
-            sys.stderr.flush()
+            announce(f"statusbot slack: listening on http://{self.settings.host}:{self.port}{EVENTS_PATH}")
             try:
                 await stop.wait()
             finally:

@@ -17,7 +17,8 @@ CHOICES = {
 }
 NUMBERS = {"questions": QUESTIONS_RANGE, "seconds": SECONDS_RANGE}
 ALIASES = {"q": "questions", "n": "questions", "s": "seconds", "time": "seconds", "timer": "seconds", "team": "teams"}
-_PAIR = re.compile(r"([a-zA-Z]+)\s*[:=]\s*(\S+)")
+# a key starts a word and is taken whole (possessive): linear in the text, however long a word is
+_PAIR = re.compile(r"(?<![a-zA-Z])([a-zA-Z]++)\s*[:=]\s*(\S+)")
 
 
 class OptionError(ValueError):

@@ -18,6 +18,7 @@ from knowledge.fields import CatalogueError, Fields
 SHIPPED = Path(__file__).resolve().parent / "packs"
 FOLDER_ERROR = "/"  # the key of broken_packs() for an unusable QUIZ_PACKS_DIR: no pack file can be named so
 log = logging.getLogger(__name__)
+_PACK_NAME = re.compile(r"[\w-]{1,64}")
 _broken: dict[str, str] = {}  # pack name → why it was skipped, from the last load
 
 
@@ -110,7 +111,9 @@ def broken_packs() -> dict[str, str]:
 
 def pack_problem(name: str) -> str:
     """Why the pack called ``name`` cannot be played, from the last load; '' when nothing is known against it."""
-    if not name or (SHIPPED / f"{name}.toml").is_file():
+    if not _PACK_NAME.fullmatch(name):
+        return ""  # not a name any pack file has (a 400-character one, a path): simply an unknown pack
+    if (SHIPPED / f"{name}.toml").is_file():
         return _broken.get(name, "")
     # a pack that is not shipped could only have come from QUIZ_PACKS_DIR
     return _broken.get(name) or _broken.get(FOLDER_ERROR, "")

@@ -13,7 +13,6 @@ ZWSP = "\u200b"
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # bidirectional controls (LRE…RLO, LRI…PDI, the marks) can make an echo read backwards: "exe.txt" shown as "txt.exe"
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(?=//)")
 _BROADCAST = re.compile(r"@(everyone|here|channel)", re.IGNORECASE)
 # any "name.tld" (bit.ly/x, discord.gg/abc, example.com): a dot between letters could make a link
 _DOTTED_HOST = re.compile(r"(?i)\b([a-z0-9-]+\.)(?=[a-z]{2,})")
@@ -22,7 +21,7 @@ _DOTTED_HOST = re.compile(r"(?i)\b([a-z0-9-]+\.)(?=[a-z]{2,})")
 def _unlink(text: str) -> str:
     """Break URL schemes and bare host names so no client turns them into links; drop bidirectional controls."""
     text = _BIDI.sub("", text)
-    text = _SCHEME.sub(lambda m: f"{m.group(1)}:{ZWSP}", text)
+    text = text.replace("://", f":{ZWSP}//")  # every scheme, even one glued to the word before it
     return _DOTTED_HOST.sub(lambda m: m.group(1) + ZWSP, text)
 
 

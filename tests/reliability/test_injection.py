@@ -102,7 +102,6 @@ def test_slack_every_command_answers_hostile_input_safely(fake: FakeSlack, tmp_p
     invalid = [(where, validate_message(payload)) for where, payload in seen if validate_message(payload)]
     assert invalid == []
     assert fake.rejected == []
-    # (a 400-digit pack name still fails inside the quiz: see test_known_bugs.py, marked xfail until fixed)
     assert sent == len(INPUTS) * (len(SLACK_COMMANDS) + 3)
     assert len(seen) >= len(INPUTS) * len(SLACK_COMMANDS)  # every command was answered
 

@@ -1,0 +1,30 @@
+"""Bugs the reliability work found (fuzzing, hostile input), each pinned by a test so it cannot come back."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.render import escape
+
+
+def test_a_very_long_pack_name_is_an_unknown_pack_not_a_failure() -> None:
+    from bot.quiz.packs import pack_problem
+
+    assert isinstance(pack_problem("9" * 400), str)  # once: OSError [Errno 36] File name too long
+
+
+def test_reading_quiz_options_is_fast_for_any_word() -> None:
+    from bot.quiz.options import OptionError, settings_from
+
+    started = time.perf_counter()
+    with pytest.raises(OptionError):
+        settings_from("A" * 4000)  # the longest a chat command gets past the limiter
+    assert time.perf_counter() - started < 0.1  # once: about 0.3 s (0.9 s at 8,000 characters)
+
+
+@pytest.mark.parametrize("render", [escape.slack, escape.discord])
+def test_a_scheme_glued_to_a_word_is_broken_too(render: object) -> None:
+    shown = render("９sshttps://evil.example/login")  # type: ignore[operator]
+    assert "https://" not in shown  # once: the scheme stayed whole
