@@ -201,7 +201,8 @@ async def load(url: str, requests: list[Signed], expect: str) -> Round:
 
 def start_child(kind: str, api_url: str, database: str) -> tuple[subprocess.Popen[str], str]:
     """A server child; (the process, its /slack/events URL)."""
-    env = {k: v for k, v in os.environ.items() if k not in PROXIES}
+    # one signed user sends thousands of commands a second here: the per-user limits would refuse them
+    env = {k: v for k, v in os.environ.items() if k not in PROXIES} | {"STATUSBOT_RATE_LIMITS": "off"}
     child = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.slack_http", "--serve", kind, api_url, database],
         env=env,

@@ -305,7 +305,8 @@ class QuizStore:
             "player_id": player.id,
             "player_name": player.name,
             "choice": choice,
-            "at": game.clock(),
+            # the moment the game scored it: a rebuilt game re-scores speed from this, so it must be the same one
+            "at": game.answers[player.id].at if player.id in game.answers else game.clock(),
             "correct": correct,
             "first": first,
             "points": points,
