@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.reply import Action, Field, Link, Reply, colour_of
 from knowledge import Answer, Knowledge, Match, Status
 from knowledge.router import ACCEPTS
@@ -274,8 +276,10 @@ def _scenario_card(kb: Knowledge, answer: Answer) -> Reply:
     )
 
 
+@lru_cache(maxsize=1024)
 def answer_card(kb: Knowledge, answer: Answer) -> Reply:
-    """The reply for any answer of the knowledge core."""
+    """The reply for any answer of the knowledge core (answers and replies are immutable, and popular
+    questions repeat: a card is built once)."""
     if answer.kind == "invalid":
         return Reply(title="I can't read that as a status-code question", text=answer.message, colour="grey")
     if answer.kind == "unknown":

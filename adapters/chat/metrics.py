@@ -13,7 +13,7 @@ import functools
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -114,16 +114,23 @@ def api_error(platform: str, method: str) -> None:
 @contextmanager
 def timer(platform: str, interaction: str) -> Iterator[None]:
     """Time an interaction into the latency histogram, and keep its task known until it is done."""
+    with _timing(IN_FLIGHT.labels(platform), LATENCY.labels(platform, interaction)):
+        yield
+
+
+@contextmanager
+def _timing(in_flight: Any, latency: Any) -> Iterator[None]:
+    # takes the labelled children, so a handler timed on every request looks its labels up once
     task = _current_task()
     if task is not None:
         _running.add(task)
-    IN_FLIGHT.labels(platform).inc()
+    in_flight.inc()
     began = time.perf_counter()
     try:
         yield
     finally:
-        LATENCY.labels(platform, interaction).observe(time.perf_counter() - began)
-        IN_FLIGHT.labels(platform).dec()
+        latency.observe(time.perf_counter() - began)
+        in_flight.dec()
         if task is not None:
             _running.discard(task)
 
@@ -132,10 +139,12 @@ def timed(platform: str, interaction: str) -> Callable[[Callable[P, Awaitable[T]
     """Decorate an async handler with :func:`timer`. ``functools.wraps`` keeps the handler's signature visible,
     which slack-bolt reads to choose the arguments it passes."""
 
+    in_flight, latency = IN_FLIGHT.labels(platform), LATENCY.labels(platform, interaction)
+
     def decorate(handler: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
         @functools.wraps(handler)
         async def run(*args: P.args, **kwargs: P.kwargs) -> T:
-            with timer(platform, interaction):
+            with _timing(in_flight, latency):
                 return await handler(*args, **kwargs)
 
         return run

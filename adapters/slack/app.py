@@ -137,6 +137,12 @@ class SlackBot:
         name = str(body.get("command", "/status")).lstrip("/")
         text = incoming(str(body.get("text") or ""))
         team, channel, user_id = str(body.get("team_id", "")), str(body.get("channel_id", "")), str(body["user_id"])
+        hint = str(body.get("user_name") or user_id)
+        # a plain lookup is ready at once (no database, no scenario engine): the acknowledgement carries it
+        ready = self.runtime.instant(name, text, User(user_id, hint), Place(team, channel))
+        if ready is not None:
+            await self._acknowledge(ack, ready, name, Place(team, channel), User(user_id, hint), context)
+            return
         form = self.runtime.conversation.form_for(name, text)
         if form is not None:
             await ack()
@@ -144,25 +150,32 @@ class SlackBot:
             opened = context.client.views_open(trigger_id=body["trigger_id"], view=view)
             await self.runtime.guarded(opened, self.responder(context.respond))
             return
-        hint = str(body.get("user_name") or user_id)
         moderator = False
         if name == "quiz":
             hint, moderator = await self.profiles.get(context.client, team, user_id, hint)
-        place = Place(team, channel, moderator)
-        user = User(user_id, hint)
-        ready = self.runtime.instant(name, text, user, place)
-        work = None
-        if ready is None:  # the thread pool answers; the acknowledgement carries it when it is in time
-            call = partial(self.runtime.conversation.on_command, name, text, user, place)
-            work = asyncio.ensure_future(self.runtime.replies(call))
-            done, _ = await asyncio.wait({work}, timeout=ACK_WITHIN)
-            ready = work.result() if done else None
-        if ready and ready[0].private and not ready[0].replace:
-            first, *rest = ready
-            await ack(**message(first), response_type="ephemeral")
-        else:
-            await ack()
-            rest = ready if ready is not None else (await work if work is not None else [])
+        place, user = Place(team, channel, moderator), User(user_id, hint)
+        # the thread pool answers; the acknowledgement carries the answer when it is ready in time
+        work = asyncio.ensure_future(
+            self.runtime.replies(partial(self.runtime.conversation.on_command, name, text, user, place))
+        )
+        done, _ = await asyncio.wait({work}, timeout=ACK_WITHIN)
+        if done:
+            await self._acknowledge(ack, work.result(), name, place, user, context)
+            return
+        await ack()
+        await self._acknowledge(None, await work, name, place, user, context)
+
+    async def _acknowledge(
+        self, ack: Any, replies: list[Reply], name: str, place: Place, user: User, context: Any
+    ) -> None:
+        """The first private reply in the acknowledgement (when there still is one to give), the rest after it."""
+        rest = replies
+        if ack is not None:
+            if replies and replies[0].private and not replies[0].replace:
+                await ack(**message(replies[0]), response_type="ephemeral")
+                rest = replies[1:]
+            else:
+                await ack()
         if rest:
             tell = self.responder(context.respond)
             await self.runtime.guarded(self._after_command(name, rest, place, user, context.client, tell), tell)
