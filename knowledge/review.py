@@ -172,7 +172,8 @@ def header_advice(exchange: Exchange) -> list[str]:
     advice = []
     needed = REQUIRED_HEADERS.get(code)
     if needed and exchange.has_head and _header(exchange, needed[0]) is None:
-        advice.append(f"Add a {needed[0]} header: {needed[1]}.")
+        article = "an" if needed[0][0] in "AEIOU" else "a"  # an Allow header, a Location header
+        advice.append(f"Add {article} {needed[0]} header: {needed[1]}.")
     elif needed and needed[0] == "Retry-After" and not exchange.has_head:
         advice.append(f"Remember the {needed[0]} header: {needed[1]}.")
     if code in NO_BODY:

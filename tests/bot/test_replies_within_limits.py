@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.conversation import Conversation
+from bot.conversation import SHARE_ACTION, Conversation, default_quiz
+from bot.guide import GUIDE_ACTION, encode
+from bot.quiz.chat import PRACTICE_ACTION
+from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION
 from bot.render import escape
 from bot.render.limits import DISCORD, SLACK, Limits, fit, truncate
 from bot.render.terminal import render_plain
 from bot.reply import Field, Reply
+from bot.storage.database import make_engine, migrate
+from knowledge import knowledge
 
-CONVERSATION = Conversation()
+
+def _conversation() -> Conversation:
+    """A conversation whose quiz lives in a database of this module's own, never the user's."""
+    engine = make_engine(f"sqlite:///{Path(tempfile.mkdtemp(prefix='statusbot-limits-')) / 'quiz.sqlite3'}")
+    migrate(engine)
+    return Conversation(quiz=lambda: default_quiz(knowledge(), engine))
+
+
+CONVERSATION = _conversation()
+FAILURE = "Sorry, that went wrong on my side"  # the conversation's last line of defence: a bug, never an answer
+EXPIRED = "That button no longer works"
+ACTION_IDS = [GUIDE_ACTION, SHARE_ACTION, CARD_ACTION, ANSWER_ACTION, PRACTICE_ACTION]
 WORDS = [
     "/status",
     "/quiz",
@@ -56,17 +75,38 @@ def within(reply: Reply, limits: Limits) -> None:
 @given(texts)
 def test_any_text_renders_within_every_platform_limit(text):
     replies = CONVERSATION.on_text(text)
+    assert not text.strip() or replies  # every line with something in it gets an answer
     for reply in replies:
+        assert reply.title != FAILURE, (text, reply.text)  # the handler's own reply, not the failure net's
         assert render_plain(reply).strip()
         for limits, escaping in ((SLACK, escape.slack), (DISCORD, escape.discord)):
             within(fit(reply, limits, escaping), limits)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(max_size=60), st.text(max_size=60))
-def test_any_button_click_gets_a_reply(action_id, value):
+@given(st.one_of(st.text(max_size=60), st.sampled_from(ACTION_IDS)), st.text(max_size=60))
+def test_any_button_click_gets_the_handlers_reply(action_id, value):
     replies = CONVERSATION.on_action(action_id, value)
     assert replies and all(render_plain(r).strip() for r in replies)
+    assert all(reply.title != FAILURE for reply in replies), (action_id, value, replies[0].text)
+    if action_id not in ACTION_IDS:
+        assert [(r.title, r.private) for r in replies] == [(EXPIRED, True)]
+
+
+def test_each_button_answers_with_what_it_carries():
+    def titles(action_id: str, value: str) -> list[str]:
+        return [reply.title for reply in CONVERSATION.on_action(action_id, value)]
+
+    assert titles(CARD_ACTION, "card:409") == ["409 Conflict"]
+    assert titles(CARD_ACTION, "card:999x") == [EXPIRED]
+    assert titles(GUIDE_ACTION, encode(())) == ["Did the request succeed?"]
+    assert titles(GUIDE_ACTION, "v2:0") == [EXPIRED]
+    shared = CONVERSATION.on_action(SHARE_ACTION, "v1:a:409")
+    assert [(r.title, r.private, r.footer) for r in shared] == [
+        ("409 Conflict", False, "Shared by you · 4xx Client Error")
+    ]
+    assert titles(SHARE_ACTION, "v1:a:  ") == [EXPIRED]
+    assert titles("statusbot.nothing", "v1:0") == [EXPIRED]
 
 
 def test_a_huge_reply_is_cut_with_a_pointer():

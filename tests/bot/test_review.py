@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
+from bot.render.terminal import render_plain
+from bot.review_card import review_reply
 from knowledge import knowledge
 from knowledge.review import read_exchange, review
 from tests.conftest import TEST_DATA
@@ -54,7 +57,12 @@ def test_corpus_is_large_enough():
     assert len(CORPUS) >= 30
 
 
-@pytest.mark.parametrize("case", CORPUS, ids=[c["exchange"][:40] for c in CORPUS])
+def _case_id(exchange: str) -> str:
+    """A test id a command line can name again (mutmut does): no brackets, newlines or arrows."""
+    return re.sub(r"[^A-Za-z0-9 ./_-]+", "_", exchange[:40])
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[_case_id(c["exchange"]) for c in CORPUS])
 def test_corpus(case):
     result = review(KB, case["exchange"])
     expected = case["verdict"] if isinstance(case["verdict"], list) else [case["verdict"]]
@@ -72,9 +80,48 @@ def test_reading_a_curl_head():
     assert exchange.claimed == 201 and ("Location", "/users/7") in exchange.headers and exchange.body == '{"id": 7}'
 
 
-@pytest.mark.parametrize("text", ["", "hello", "→", "GET /x → 999", "HTTP/1.1", "200"])
-def test_odd_input_never_fails(text):
-    assert review(KB, text).verdict in ("right", "wrong", "incomplete", "unsure", "unreadable")
+UNREADABLE = "I couldn't find a status code to check"
+
+
+@pytest.mark.parametrize(
+    "text,verdict,first_line",
+    [
+        ("", "unreadable", UNREADABLE),
+        ("hello", "unreadable", UNREADABLE),
+        ("→", "unreadable", UNREADABLE),
+        ("HTTP/1.1", "unreadable", UNREADABLE),
+        ("GET /x → 430", "unreadable", UNREADABLE),
+        ("GET /x → 999", "wrong", "Don't send 999 Request denied"),
+        ("200", "right", "Looks right: 200 OK"),
+    ],
+)
+def test_odd_input_gets_the_verdict_a_user_expects(text, verdict, first_line):
+    result = review(KB, text)
+    assert result.verdict == verdict
+    assert render_plain(review_reply(KB, result)).splitlines()[0] == first_line
+
+
+def test_an_unknown_code_is_named_in_the_answer():
+    result = review(KB, "GET /x → 430")
+    assert render_plain(review_reply(KB, result)).splitlines()[1] == "430 is not a status code I know."
+
+
+@pytest.mark.parametrize("code,phrase", [(204, "No Content"), (304, "Not Modified")])
+@pytest.mark.parametrize("head", ["", "Content-Length: 0", "content-length:0", 'Content-Length: 0\nETag: "x"'])
+def test_an_empty_bodied_response_with_content_length_zero_is_right(code, phrase, head):
+    text = f"HTTP/1.1 {code} {phrase}\n{head}".rstrip("\n")
+    result = review(KB, text)
+    assert (result.verdict, result.advice) == ("right", ())
+    assert render_plain(review_reply(KB, result)).splitlines()[0] == f"Looks right: {code} {phrase}"
+
+
+def test_a_204_with_a_body_is_told_to_drop_it():
+    result = review(KB, 'HTTP/1.1 204 No Content\nContent-Length: 12\n\n{"ok": true}')
+    assert result.verdict == "incomplete"
+    assert result.advice == ("A 204 response must not have a body; drop it (or use 200 if there is content to send).",)
+    shown = render_plain(review_reply(KB, result))
+    assert shown.splitlines()[0] == "204 No Content fits, but the response is missing something"
+    assert "A 204 response must not have a body" in shown
 
 
 @pytest.mark.parametrize("text", ["HTTP/1.1 418", "HTTP/1.1 499", "GET /x → 999"])
