@@ -7,6 +7,7 @@ declaration, so they cannot drift apart.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 
@@ -139,6 +140,7 @@ def normalise_argument(text: str) -> str:
     return ARROWS.sub(" → ", text)
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text, and chat repeats itself ("409", "help", "quiz score")
 def parse(text: str, *, implicit: str | None = "status") -> Command:
     """Read one line (or a pasted block) as a command; plain text is the ``implicit`` command's default."""
     raw = text

@@ -7,6 +7,7 @@ its indexes. Nothing here knows about chat platforms or storage.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from knowledge.answer import KINDS, Answer, Match, RunnerUp
 from knowledge.fields import CatalogueError
@@ -67,6 +68,7 @@ def situations() -> tuple[Situation, ...]:
     return compiled_situations(*code_origins(knowledge().catalogue.statuses))
 
 
+@lru_cache(maxsize=4096)  # answers are immutable and a pure function of the question
 def quick_lookup(question: str) -> Answer | None:
     """The answer when ``question`` plainly names a code, family, name, header or comparison, found in
     microseconds without the scenario engine; None when answering it needs more (then use :func:`ask`)."""
