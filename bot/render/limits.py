@@ -84,6 +84,11 @@ def _cut(text: str, limit: int) -> str:
     return cut
 
 
+def _shown(text: str) -> str:
+    """The text, or a middle dot when nothing visible is left of it."""
+    return text if text.strip(" \t\n\u200b\ufeff") else "·"
+
+
 def fit(reply: Reply, limits: Limits, escape: Callable[[str], str] = str) -> Reply:
     """The reply escaped for its platform and within ``limits``: parts truncated, surplus fields dropped
     with a pointer to the rest. Lengths are measured after escaping, which can make text longer."""
@@ -100,8 +105,9 @@ def fit(reply: Reply, limits: Limits, escape: Callable[[str], str] = str) -> Rep
     candidates = list(reply.fields)
     for index, field in enumerate(candidates):
         last = index == len(candidates) - 1
-        name = _cut(escape(field.name or "·"), limits.field_name)
-        value = _cut(escape(field.value or "·"), limits.field_value)
+        # escaping can empty a part (bidirectional controls dropped): platforms refuse blank fields
+        name = _cut(_shown(escape(field.name)), limits.field_name)
+        value = _cut(_shown(escape(field.value)), limits.field_value)
         room = budget - len(name) - (0 if last else reserve)
         if (len(fields) >= limits.fields - 1 and not last) or room < 40:
             if budget >= reserve:

@@ -28,3 +28,21 @@ def test_reading_quiz_options_is_fast_for_any_word() -> None:
 def test_a_scheme_glued_to_a_word_is_broken_too(render: object) -> None:
     shown = render("９sshttps://evil.example/login")  # type: ignore[operator]
     assert "https://" not in shown  # once: the scheme stayed whole
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u202c→9409\u200b49 Conflict](https://evil.example/409){\\x",
+        "\u2066→1%<https:.example|click<@!12345678901234567 418",
+    ],
+)
+def test_a_field_that_escaping_empties_still_shows_something(text: str) -> None:
+    from bot.conversation import Conversation
+    from bot.render.limits import DISCORD, fit
+    from tests.fakes.discord_limits import validate_embeds
+
+    for reply in Conversation().on_text(f"/status check {text}"):
+        fitted = fit(reply, DISCORD, escape.discord)
+        embed = {"title": fitted.title, "fields": [{"name": f.name, "value": f.value} for f in fitted.fields]}
+        assert validate_embeds([embed]) == []  # once: a field of bidirectional controls only, blank after escaping
