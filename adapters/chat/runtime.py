@@ -141,12 +141,16 @@ class ChatRuntime:
             return []
         return await self.replies(lambda: self.conversation.on_message(text, user, place))
 
-    async def publish(self, place: Place, replies: Iterable[Reply], sender: Sender, *, edit_only: bool = False) -> None:
+    async def publish(
+        self, place: Place, replies: Iterable[Reply], sender: Sender, *, edit_only: bool = False
+    ) -> list[Reply]:
         """Show channel-visible replies in order: a keyed one edits the message its key was posted as (or posts
         and remembers it), others are posted. ``edit_only`` skips keyed replies nobody posted yet (countdowns:
         another process may be posting that message right now). A reply the platform fails to take is logged
         and the next one still goes out, so a failed edit never hides the next question; only
-        :class:`CannotPost` (the bot may not write in the channel) stops the delivery."""
+        :class:`CannotPost` (the bot may not write in the channel) stops the delivery. Returns a private
+        failure line (its reference in the log) for each reply that could not be shown, for whoever acted."""
+        missed: list[Reply] = []
         for reply in replies:
             if reply.private:
                 continue
@@ -155,7 +159,8 @@ class ChatRuntime:
             except CannotPost:
                 raise
             except Exception:
-                log.exception("could not show %r in %s; going on with the rest", reply.title, place.channel)
+                missed.append(failure(log, f"could not show {reply.title!r} in {place.channel}"))
+        return missed
 
     async def _publish_one(self, place: Place, reply: Reply, sender: Sender, *, edit_only: bool) -> None:
         if not reply.key or self.keys is None:

@@ -240,9 +240,9 @@ class Handler:
             await exchange.defer()
         try:
             if public and exchange.may_post():
-                await self.runtime.publish(place, public, ChannelSender(self.client))
+                private += (await self.runtime.publish(place, public, ChannelSender(self.client)))[:1]
             elif public and not any(reply.key for reply in public):
-                await self.runtime.publish(place, public, FollowupSender(exchange))
+                private += (await self.runtime.publish(place, public, FollowupSender(exchange)))[:1]
             elif public:  # keyed messages (a quiz) are edited later by the clock, which only the bot itself can do
                 raise CannotPost(f"channel {place.channel}")
         except CannotPost:

@@ -93,16 +93,20 @@ class SlackBot:
     # -- delivery --------------------------------------------------------------------
     async def deliver(self, replies: list[Reply], place: Place, sender: Sender, tell: Tell) -> bool:
         """Private replies to the user, the rest to the channel (keyed ones edited in place); False when
-        the bot may not post in the channel, which the user is told with how to invite it."""
+        the bot may not post in the channel, which the user is told with how to invite it. A reply the
+        channel could not be shown is said to the user once, with its reference."""
+        missed: list[Reply] = []
         for reply in replies:
             if reply.private:
                 await tell(reply)
                 continue
             try:
-                await self.runtime.publish(place, [reply], sender)
+                missed += await self.runtime.publish(place, [reply], sender)
             except CannotPost:
                 await tell(cannot_post_here(self.platform))
                 return False
+        for line in missed[:1]:
+            await tell(line)
         return True
 
     @staticmethod

@@ -261,3 +261,16 @@ def test_team_games_let_players_choose_a_team(slack: SlackProcess, fake: FakeSla
         lambda: [m for m in fake.messages(channel) if header(m.blocks).startswith("Game over")], timeout=15, what="end"
     )[0]
     assert "bob [Red]" in texts(final.blocks) and "Teams" in texts(final.blocks)
+
+
+def test_a_post_slack_fails_to_take_is_told_privately_with_a_reference(slack: SlackProcess, fake: FakeSlack) -> None:
+    channel = "C-refused"
+    fake.fail_next("chat.postMessage", error="internal_error")
+    _, _, name = slack.command("/quiz", "start questions:1 seconds:30", channel_id=channel, user_id="U1")
+    told = fake.wait_for_response(name)[0].body
+    assert told["response_type"] == "ephemeral"
+    assert header(told["blocks"]) == "Sorry, that went wrong on my side"
+    assert re.search(r"quote reference [0-9a-f]{8}\.", texts(told["blocks"]))
+    slack.command("/quiz", "stop", channel_id=channel, user_id="U1")
+    fake.wait_for(lambda: [m for m in fake.messages(channel) if header(m.blocks).startswith("Game over")])
+    assert slack.running() and fake.rejected == []
