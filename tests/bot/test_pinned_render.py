@@ -248,18 +248,7 @@ def test_plain_text_keeps_what_the_reply_ends_with() -> None:
     assert render_plain(Reply(title="T", text="x  ")) == "T\nx  "
 
 
-BOX = Limits(
-    title=10,
-    text=50,
-    field_name=8,
-    field_value=200,
-    fields=5,
-    total=200,
-    footer=12,
-    button_label=6,
-    button_value=4,
-    buttons=2,
-)
+BOX = TINY._replace(field_value=200, fields=5, total=200)
 
 
 def test_text_gives_way_entirely_when_title_and_footer_take_the_room() -> None:
