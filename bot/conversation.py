@@ -94,6 +94,8 @@ class Conversation:
         self.quiz_error = ""  # why the quiz database could not be opened: said on each /quiz, never retried
         # told of every answer to a question: the chat adapters count them by kind (adapters/chat/metrics.py)
         self.answered: Callable[[Answer], None] | None = None
+        # the most games one workspace may run at once, checked when a game is stored (set by the chat adapters)
+        self.games_per_workspace: int | None = None
         self._actions: dict[str, Callable[[Command], Reply]] = {
             "ask": self._ask,
             "guide": lambda _: guide_reply(self.kb),
@@ -111,6 +113,7 @@ class Conversation:
                 raise DatabaseUnusable(self.quiz_error)
             try:
                 self._quiz = self._quiz_factory()
+                self._quiz.service.games_per_workspace = self.games_per_workspace
             except DatabaseUnusable as error:
                 self.quiz_error = str(error)
                 raise

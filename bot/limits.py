@@ -24,13 +24,20 @@ def slow_down_reply(seconds: float) -> Reply:
     )
 
 
+TOO_MANY_GAMES = "Too many games are running here"
+
+
+def too_many_games_text(cap: int) -> str:
+    """What to do when ``/quiz start`` finds the workspace (or server) running as many games as allowed."""
+    return (
+        f"At most {cap} quiz games can run at once in this workspace. "
+        "Wait for one to end, or stop one with /quiz stop, then start again."
+    )
+
+
 def too_many_games_reply(cap: int) -> Reply:
     """Why ``/quiz start`` was refused: the workspace (or server) already runs as many games as allowed."""
-    return _note(
-        "Too many games are running here",
-        f"At most {cap} quiz games can run at once in this workspace. "
-        "Wait for one to end, or stop one with /quiz stop, then start again.",
-    )
+    return _note(TOO_MANY_GAMES, too_many_games_text(cap))
 
 
 def too_long_reply(limit: int) -> Reply:

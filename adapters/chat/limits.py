@@ -5,8 +5,8 @@ The buckets live in the memory of one process: behind a load balancer each proce
 user's real allowance is the per-process one times the number of processes. That is enough for the
 purpose (one person spamming must not degrade the bot for everyone else); an exact, shared limit would
 need a round trip to the database for every command. The game cap counts the running games in the
-database (refreshed every second, plus the starts this process let through since), so it holds across
-processes to within a second's worth of simultaneous starts.
+database (refreshed every second, plus the starts this process let through since) to refuse most starts
+cheaply; the store checks it exactly when it saves a game (``QuizStore.create``), across processes.
 """
 
 from __future__ import annotations

@@ -51,6 +51,8 @@ class ChatRuntime:
         self.keys = keys
         # every request passes the abuse limits before the conversation sees it (see adapters/chat/limits.py)
         self.limits = limits or ChatLimits()
+        # the limiter's count is a fast first refusal; the store enforces the cap exactly (across processes)
+        conversation.games_per_workspace = self.limits.settings.games_per_workspace
         self._games_watch: asyncio.Task[None] | None = None
         # the conversation and the database are synchronous: one slow call must not hold the event loop
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="statusbot")

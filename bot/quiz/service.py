@@ -10,10 +10,11 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
+from bot.limits import TOO_MANY_GAMES, too_many_games_text
 from bot.quiz.bank import Bank
 from bot.quiz.game import Clock, Event, Game, Outcome, Player, Settings
 from bot.quiz.typed import codes_named, letter_named
-from bot.storage.quiz_store import LeaderRow, QuizStore
+from bot.storage.quiz_store import LeaderRow, QuizStore, TooManyGames
 from knowledge import Knowledge
 
 
@@ -39,6 +40,8 @@ class QuizService:
         self.bank = bank
         self.kb = kb
         self.clock = clock
+        # games one workspace may run at once (the chat adapters set it; the console has one channel)
+        self.games_per_workspace: int | None = None
 
     def start(self, workspace: str, channel: str, starter: Player, settings: Settings) -> Step:
         """A new game in the channel, or a refusal naming the game already running there."""
@@ -54,7 +57,11 @@ class QuizService:
             return Step(None, [], refused="No questions match those settings.", hint=self.bank.why_empty(**chosen))
         game = Game(game_id, channel, starter, settings, questions, self.clock)
         events = game.start()
-        if self.store.create(game, workspace) is None:
+        try:
+            created = self.store.create(game, workspace, cap=self.games_per_workspace)
+        except TooManyGames as full:
+            return Step(None, [], refused=TOO_MANY_GAMES, hint=too_many_games_text(full.cap))
+        if created is None:
             step = self.tick(channel)
             return step._replace(refused="A game is already running in this channel.")
         return Step(game, events)

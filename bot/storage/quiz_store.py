@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.quiz.game import Clock, Game, Player, Settings
@@ -35,6 +35,12 @@ _CHANNEL_GAME = (
 )
 _CHANNEL_GAME_LOCKED = _CHANNEL_GAME.with_for_update(of=t.games)
 _INSERT_ANSWER = insert(t.answers)
+_RUNNING_IN_WORKSPACE = (
+    select(func.count())
+    .select_from(t.games)
+    .where(t.games.c.workspace == bindparam("b_workspace"), t.games.c.status == "running")
+)
+_LOCK_WORKSPACE = text("SELECT pg_advisory_xact_lock(hashtext(:b_key))")
 _CLAIM_FIRST = (
     update(t.questions)
     .where(
@@ -79,6 +85,14 @@ class PracticeState(NamedTuple):
     recent: tuple[str, ...] = ()
 
 
+class TooManyGames(Exception):
+    """The workspace already runs as many games as it may (``cap``)."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(f"at most {cap} games may run at once in a workspace")
+        self.cap = cap
+
+
 class RunningGame(NamedTuple):
     """A running game's place, and when its current question was asked and closes."""
 
@@ -110,9 +124,19 @@ class QuizStore:
             yield connection
 
     # -- games --------------------------------------------------------------------
-    def create(self, game: Game, workspace: str) -> Game | None:
-        """Store a new game and ask its first question; None when the channel already has a running game."""
+    def create(self, game: Game, workspace: str, *, cap: int | None = None) -> Game | None:
+        """Store a new game and ask its first question; None when the channel already has a running game.
+        With ``cap``, raises :class:`TooManyGames` when the workspace already runs that many games: counted in
+        the same transaction, and starts in one workspace take turns, so processes starting games at the same
+        moment cannot exceed it together."""
         with self.transaction() as c:
+            if cap is not None:
+                if c.dialect.name == "postgresql":
+                    # SQLite's write lock already serialises the starts; PostgreSQL needs one per workspace
+                    c.execute(_LOCK_WORKSPACE, {"b_key": f"statusbot-games:{workspace}"})
+                running = c.execute(_RUNNING_IN_WORKSPACE, {"b_workspace": workspace}).scalar_one()
+                if running >= cap and c.execute(_RUNNING, {"b_channel": game.channel}).scalar() is None:
+                    raise TooManyGames(cap)
             try:
                 with c.begin_nested():
                     c.execute(insert(t.channel_games).values(channel=game.channel, game_id=game.id))

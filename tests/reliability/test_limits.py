@@ -106,6 +106,40 @@ def test_the_game_cap_counts_the_database_and_this_processs_own_starts() -> None
     assert chat.game_start("T1", "C3") is None
 
 
+def test_a_second_process_that_has_not_counted_yet_still_keeps_the_cap(tmp_path: Path) -> None:
+    """Two processes on one database: the second has not read the running games yet (its count refreshes every
+    second), so its limiter lets the start through, and the database refuses it."""
+    import asyncio
+
+    from bot.conversation import default_quiz
+    from bot.storage.database import make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'quiz.sqlite3'}")
+    migrate(engine)
+
+    def process() -> ChatRuntime:
+        conversation = Conversation(quiz=lambda: default_quiz(conversation.kb, engine))
+        return ChatRuntime(conversation, None, limits=ChatLimits(LimitSettings(games_per_workspace=2)))
+
+    first, second = process(), process()
+
+    async def start(runtime: ChatRuntime, channel: str) -> list[str]:
+        replies = await runtime.command("quiz", "start", User("U1", "Ann"), Place("T1", channel))
+        return [f"{reply.title}: {reply.text}" for reply in replies if reply.private]
+
+    try:
+        assert asyncio.run(start(first, "C1")) == []
+        assert asyncio.run(start(first, "C2")) == []
+        assert asyncio.run(start(second, "C3")) == [
+            "Too many games are running here: At most 2 quiz games can run at once in this workspace. "
+            "Wait for one to end, or stop one with /quiz stop, then start again."
+        ]
+    finally:
+        for runtime in (first, second):
+            runtime.pool.shutdown()
+        engine.dispose()
+
+
 def test_memory_stays_bounded_when_users_come_and_go() -> None:
     clock = Clock()
     chat = limits(clock)

@@ -5,9 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import Engine, func, select
 
 from bot.quiz.bank import Bank
 from bot.quiz.game import Player, Settings
@@ -64,3 +69,55 @@ def test_fifty_simultaneous_correct_answers_from_two_processes(pg_schema):
     firsts = [player for player, first in rows if first]
     assert len(firsts) == 1 and firsts[0] == claimed
     engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engines(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Engine]]:
+    """Engines on one migrated database, each with its own connections (as separate processes have)."""
+    made: list[Engine] = []
+
+    def new() -> Engine:
+        if request.param == "sqlite":
+            engine = make_engine(f"sqlite:///{tmp_path / 'quiz.sqlite3'}")
+        else:
+            engine = make_engine(PG_URL, schema=request.getfixturevalue("pg_schema"))
+        made.append(engine)
+        return engine
+
+    migrate(new())
+    yield new
+    for engine in made:
+        engine.dispose()
+
+
+def test_simultaneous_starts_from_several_processes_never_exceed_the_game_cap(engines):
+    """Eight starts at the same moment, each through its own store, in a workspace allowed three games:
+    three games run, five starters read why not."""
+    kb = knowledge()
+    bank = Bank(kb, situations())
+    services = [QuizService(QuizStore(engines(), questions=bank.by_id.get), bank, kb) for _ in range(8)]
+    for service in services:
+        service.games_per_workspace = 3
+    gate = threading.Barrier(len(services))
+
+    def start(n: int) -> str:
+        gate.wait()
+        step = services[n].start("W", f"C{n}", Player(f"U{n}", f"P{n}"), Settings(questions=2, seconds=60))
+        return "started" if step.game is not None and not step.refused else f"{step.refused}: {step.hint}"
+
+    with ThreadPoolExecutor(len(services)) as pool:
+        outcomes = list(pool.map(start, range(len(services))))
+    refusal = (
+        "Too many games are running here: At most 3 quiz games can run at once in this workspace. "
+        "Wait for one to end, or stop one with /quiz stop, then start again."
+    )
+    assert sorted(outcomes) == [refusal] * 5 + ["started"] * 3
+    with services[0].store.engine.connect() as c:
+        running = select(func.count()).select_from(t.games).where(t.games.c.status == "running")
+        assert c.execute(running).scalar() == 3
+    # another workspace has its own three; a channel that has a game is told so, not that the cap is reached
+    assert services[0].start("V", "D0", Player("U9", "P9"), Settings(questions=2)).refused == ""
+    busy = outcomes.index("started")
+    assert services[0].start("W", f"C{busy}", Player("U9", "P9"), Settings(questions=2)).refused == (
+        "A game is already running in this channel."
+    )
