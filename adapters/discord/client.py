@@ -115,6 +115,8 @@ class StatusClient(discord.AutoShardedClient):
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is None:  # DMs carry their text without the Message Content intent
             await self.handler.direct(message)
+        elif self.user is not None and any(user.id == self.user.id for user in message.mentions):
+            await self.handler.mentioned(message, self.user.id)  # so do messages that mention the bot
         elif self.platform.channel_messages:
             await self.handler.typed(message)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -185,6 +186,16 @@ class Handler:
         place = Place("dm", str(message.channel.id))
         user = User(str(message.author.id), message.author.display_name)
         await self._post(place, self.runtime.text(message.content, user, place), everything=True)
+
+    async def mentioned(self, message: discord.Message, bot_id: int) -> None:
+        """@statusbot in a server channel: the same grammar without the slash, answered in the channel (a
+        message, unlike a slash command, has no private reply)."""
+        text = re.sub(rf"<@!?{bot_id}>", " ", message.content).strip()
+        if message.author.bot or message.guild is None or not text:
+            return
+        place = Place(str(message.guild.id), str(message.channel.id))
+        user = User(str(message.author.id), message.author.display_name)
+        await self._post(place, self.runtime.text(text, user, place), everything=True)
 
     async def _post(self, place: Place, work: Awaitable[list[Reply]], *, everything: bool = False) -> None:
         # no interaction to answer privately: what the channel may see is posted, failures are logged

@@ -195,6 +195,21 @@ async def test_a_direct_message_is_answered_in_the_dm(bot, fake, world):
     assert running(bot)
 
 
+async def test_a_mention_in_a_server_channel_is_answered_there(bot, fake, world):
+    """Without the Message Content intent the bot still reads messages that mention it."""
+    mine = lambda: [m for m in fake.messages(world.channel) if m["author"]["id"] == str(fake.bot_user.id)]  # noqa: E731
+    fake.user_message(world.channel, world.bob, "<@999> what code for duplicate email?")  # someone else
+    fake.user_message(world.channel, world.ada, f"<@{fake.bot_user.id}> what code for duplicate email?")
+    answer = await fake.wait_for_async(mine, what="the answer in the channel")
+    assert [title(m) for m in answer] == ["409 Conflict"]
+    assert answer[0]["allowed_mentions"] == {"parse": []}
+    fake.user_message(world.channel, world.ada, f"<@!{fake.bot_user.id}>   ")  # a bare mention asks nothing
+    fake.user_message(world.channel, world.ada, f"hey <@{fake.bot_user.id}> 404 @everyone")
+    both = await fake.wait_for_async(lambda: mine() if len(mine()) == 2 else [], what="the second answer")
+    assert title(both[1]) == "404 Not Found"
+    assert running(bot)
+
+
 async def test_a_post_discord_refuses_is_explained_privately(bot, fake, world):
     record = await ask(fake, world, "409")
     fake.fail_next("POST", r"/channels/\d+/messages$", status=403, code=50013)
