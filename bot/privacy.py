@@ -24,6 +24,9 @@ FORGET_ACTION = "statusbot.forget"
 VERSION = "v1"
 CONFIRM, CANCEL = "yes", "no"
 OPT_WORDS = {"opt-out": False, "optout": False, "opt out": False, "opt-in": True, "optin": True, "opt in": True}
+# how platforms with typed options offer the choice (Discord's /quiz leaderboard privacy:…)
+LISTING_CHOICES = ("opt-out", "opt-in")
+LISTING_HELP = "opt-out: leave every leaderboard here (you still play); opt-in: come back"
 # where a person's data is kept, in each platform's words
 WHERE = {"slack": "in this workspace", "discord": "in this server"}
 
