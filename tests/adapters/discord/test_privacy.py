@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.cli import main
 from tests.adapters.discord.harness import answered, button, buttons, running, text_of, title
 from tests.adapters.discord.test_quiz import click, public, question, quiz
 from tests.fakes.discord_api import CALLBACK_UPDATE
-
-pytestmark = pytest.mark.asyncio
 
 
 async def game_over(fake, world, *players):
@@ -36,6 +35,7 @@ def names(lines):
     return sorted(line.split(". ", 1)[1].split(":")[0] for line in lines)
 
 
+@pytest.mark.asyncio
 async def test_opting_out_of_the_leaderboards_and_back_in(bot, fake, world):
     await game_over(fake, world, world.ada, world.bob)
     assert names(await board(fake, world)) == ["Ada", "Bob"]
@@ -50,6 +50,7 @@ async def test_opting_out_of_the_leaderboards_and_back_in(bot, fake, world):
     assert running(bot)
 
 
+@pytest.mark.asyncio
 async def test_forget_me_deletes_exactly_that_persons_data_in_that_server(bot, fake, world):
     other = fake.add_guild("Elsewhere")
     ada_elsewhere = fake.add_member(other, world.ada.user)  # the same person in another server
@@ -84,3 +85,14 @@ async def test_forget_me_deletes_exactly_that_persons_data_in_that_server(bot, f
     assert await board(fake, world) == [f"1. {bob_before[0]}"]
     assert await board(fake, elsewhere) == elsewhere_before
     assert running(bot)
+
+
+def test_a_malformed_retention_period_stops_start_up_naming_it(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no .env from the developer's checkout
+    monkeypatch.setenv("DISCORD_TOKEN", "MTAxMDEwMTAxMDEwMTAxMDEw.GabcDe.abcdefghijklmnopqrstuvwxyz012345")
+    monkeypatch.setenv("STATUSBOT_RETENTION_DAYS", "1e3")
+    assert main(["discord"]) == 2
+    assert capsys.readouterr().err == (
+        "statusbot discord: STATUSBOT_RETENTION_DAYS does not look right: it should be a whole number of days from 1 "
+        "to 36500 (default 90), not '1e3'\n"
+    )
