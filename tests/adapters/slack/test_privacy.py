@@ -3,13 +3,21 @@ and forget-me deleting exactly one person's data in one workspace."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from bot.storage import schema as t
+from bot.storage.database import make_engine, migrate
 from tests.adapters.slack.conftest import SlackProcess, button, buttons, header, run_until_exit, texts
+from tests.bot.quiz.test_game import FakeClock
+from tests.bot.quiz.test_privacy import ANA, play
+from tests.bot.quiz.test_storage import service
 from tests.fakes.slack_api import FakeSlack, Message
 
+DAY = 86400
 ADA, BOB, CY = {"user_id": "U1", "user_name": "ada"}, {"user_id": "U2", "user_name": "bob"}, {"user_id": "U3"}
 
 
@@ -121,3 +129,25 @@ def test_a_malformed_retention_period_stops_start_up_naming_it(tmp_path: Path, v
         "statusbot slack: STATUSBOT_RETENTION_DAYS does not look right: it should be a whole number of days from 1 "
         f"to 36500 (default 90), not {value!r}\n"
     )
+
+
+def test_start_up_purges_what_outlived_the_retention_period(fake: FakeSlack, tmp_path: Path) -> None:
+    database = tmp_path / "statusbot.sqlite3"
+    engine = make_engine(f"sqlite:///{database}")
+    migrate(engine)
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    for channel, age in (("C-old", 31 * DAY), ("C-recent", 29 * DAY)):
+        clock.now = time.time() - age
+        play(quiz, clock, "T1", channel, ANA)
+    process = SlackProcess(fake, tmp_path, STATUSBOT_RETENTION_DAYS="30")
+    try:
+        with engine.connect() as c:
+            kept = select(t.games.c.channel).join(t.answers, t.answers.c.game_id == t.games.c.id)
+            assert list(c.execute(kept).scalars()) == ["C-recent"]
+            kept = select(t.games.c.channel).join(t.questions, t.questions.c.game_id == t.games.c.id)
+            assert list(c.execute(kept).scalars()) == ["C-recent"]
+        assert board(process, fake, "C-old", "T1") == ["1. Ana: 300 pts · 2 games · 2 wins"]  # scores are kept
+    finally:
+        process.stop()
+        engine.dispose()
