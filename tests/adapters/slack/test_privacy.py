@@ -13,7 +13,7 @@ from bot.storage import schema as t
 from bot.storage.database import make_engine, migrate
 from tests.adapters.slack.conftest import SlackProcess, button, buttons, header, run_until_exit, texts
 from tests.bot.quiz.test_game import FakeClock
-from tests.bot.quiz.test_privacy import ANA, play
+from tests.bot.quiz.test_privacy import ANA, of, play, rows
 from tests.bot.quiz.test_storage import service
 from tests.fakes.slack_api import FakeSlack, Message
 
@@ -103,6 +103,12 @@ def test_forget_me_asks_first_then_deletes_exactly_that_persons_data(slack: Slac
     assert cancelled["replace_original"] is True and header(cancelled["blocks"]) == "Nothing was deleted"
     assert len(board(slack, fake, "C-forget", "T7")) == 2
 
+    database = make_engine(f"sqlite:///{slack.log.parent / 'statusbot.sqlite3'}")  # the process's own
+    before = rows(database)
+    # her answer, her result, her practice drill, the game she started (and a first right answer if she was right)
+    assert {"quiz_answers", "quiz_results", "quiz_practice_state", "quiz_games"} <= {
+        n for n, _ in of(before, "U1", "T7")
+    }
     name = slack.click(prompt, confirm["action_id"], confirm["value"], channel_id="C-forget", team_id="T7", **ADA)
     done = fake.wait_for_response(name)[0].body
     assert done["replace_original"] is True  # the private question, edited into the answer
@@ -111,6 +117,11 @@ def test_forget_me_asks_first_then_deletes_exactly_that_persons_data(slack: Slac
     # bob is where he was, with the same points; ada's other workspace still has her
     assert board(slack, fake, "C-forget", "T7") == ["1. " + kept_bob[0].split(". ", 1)[1]]
     assert board(slack, fake, "C-elsewhere", "T8") == kept_elsewhere
+    after = rows(database)
+    database.dispose()
+    assert of(after, "U1", "T7") == []
+    assert of(after, "U1", "T8") == of(before, "U1", "T8") != []
+    assert of(after, "U2", "T7") == of(before, "U2", "T7") != []
     assert fake.rejected == []
 
 
