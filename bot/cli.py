@@ -245,13 +245,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(_arguments(argv))
     _tolerant_streams()
+    from bot.storage.retention import SettingProblem
     from knowledge import CatalogueError
 
     try:
         load_dotenv_file()
         if args.command in (None, "console"):
             from adapters.console import run_console
+            from bot.storage.retention import retention_days
 
+            retention_days()  # a malformed setting stops start-up, as it does for the chat adapters
             return run_console()
         if args.command in ("slack", "discord"):
             return _run_platform(args)
@@ -261,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.evaluation import run_eval
 
             return run_eval(args.file, sys.stdout, show_misses=args.misses)
-    except DotenvError as error:
+    except (DotenvError, SettingProblem) as error:
         sys.stderr.write(f"statusbot: {error}\n")
         return 2
     except CatalogueError as error:

@@ -21,6 +21,7 @@ from bot.platform import (
     storage_unreachable_reply,
     typed_mode_unavailable,
 )
+from bot.privacy import FORGET_ACTION, forget_click, forget_prompt, listing_choice, purge_expired, set_listing
 from bot.quiz.chat import PRACTICE_ACTION, QUIZ_HELP, QuizChat, Where
 from bot.quiz.game import Player
 from bot.quiz.options import OptionError, settings_from
@@ -72,7 +73,12 @@ def default_quiz(kb: Knowledge, engine: Engine | None = None) -> QuizChat:
     if engine is None:
         engine = open_database()
     bank = Bank(kb, situations(), load_packs())
-    return QuizChat(kb, bank, QuizService(QuizStore(engine, questions=bank.by_id.get), bank, kb))
+    quiz = QuizChat(kb, bank, QuizService(QuizStore(engine, questions=bank.by_id.get), bank, kb))
+    try:  # at start-up: what outlived STATUSBOT_RETENTION_DAYS goes before anyone is answered
+        purge_expired(quiz)
+    except Exception:  # the quiz still opens; the chat adapters' quiz clock purges again within the hour
+        log.exception("the retention purge failed")
+    return quiz
 
 
 class Conversation:
@@ -196,6 +202,8 @@ class Conversation:
                     return [status_card(self.kb, status)._replace(private=True)]
             if action_id == ANSWER_ACTION:
                 return self.quiz.click(value, Player(*user), self._where(place))
+            if action_id == FORGET_ACTION:
+                return [forget_click(self.quiz, value, user.id, place.workspace, self.platform.name)]
             if action_id == PRACTICE_ACTION:
                 return self.quiz.practice_click(value, Player(*user), self._where(place))
             return [Reply(title="That button no longer works", text="Try the command again.", private=True)]
@@ -236,11 +244,15 @@ class Conversation:
                 return [typed_mode_unavailable(self.platform)]
             if command.action == "join" and (no_teams := self._no_team_game(place)):
                 return [Reply(title=no_teams, colour="grey", private=True)]
+            if command.action == "leaderboard" and (listed := listing_choice(command.argument)) is not None:
+                return [set_listing(self.quiz, place.workspace, user.id, listed=listed, platform=self.platform.name)]
             if command.action == "start" and (problem := self._pack_problem(command.argument)):
                 return [Reply(title="That question pack can't be played", text=problem, colour="grey", private=True)]
             return self.quiz.command(
                 command.action, command.argument, Player(*user), self._where(place), moderator=place.moderator
             )
+        if command.action == "forget-me":
+            return [forget_prompt(user.id, self.platform.name)]
         reply = self._ask(command, answer) if command.action == "ask" else self._actions[command.action](command)
         if self.platform.private_answers:
             reply = self._shareable(reply, command) if command.action in ("ask", "check") else reply

@@ -59,6 +59,7 @@ STATUS = CommandSpec(
         Action("mistakes", ("mistake", "pitfalls"), "the five common status code mistakes and how to avoid them"),
         Action("lesson", ("learn", "families", "basics"), "the five families and the codes worth knowing first"),
         Action("help", ("?", "commands", "usage"), "what you can ask"),
+        Action("forget-me", ("forgetme", "forget"), "delete everything statusbot keeps about you here (asks first)"),
     ),
 )
 QUIZ = CommandSpec(
@@ -83,6 +84,7 @@ QUIZ = CommandSpec(
             ("top", "board", "ranking"),
             "the best players of this channel, or of the whole server",
             "[period:week|month|all] [scope:channel|server]",
+            ("period:week scope:server", "opt-out", "opt-in"),  # opt-out: off every leaderboard here; opt-in: back
         ),
         Action("join", ("team",), "join a team in a team game", "<team>"),
         Action("practice", ("drill", "train"), "a private drill on the codes you miss most"),

@@ -3,7 +3,8 @@
 Deadlines live in the database, so any process's clock can close any game (a question posted by a
 process that has since died is still closed on time); the transaction in the quiz service makes sure
 only one of them reveals it. Countdown edits are paced per channel to stay inside the platforms'
-rate limits.
+rate limits. Every ``purge_every`` seconds it also deletes what outlived STATUSBOT_RETENTION_DAYS (the quiz
+did so when it opened, at start-up).
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from collections.abc import Awaitable, Callable
 
 from adapters.chat.runtime import ChatRuntime, Sender
 from bot.conversation import Place
+from bot.privacy import purge_expired
 from bot.quiz.chat import QuizChat
 from bot.storage.quiz_store import RunningGame
 
 log = logging.getLogger(__name__)
+PURGE_EVERY = 3600.0  # the retention period is counted in days: an hour late is on time
 
 
 class QuizClock:
@@ -34,6 +37,7 @@ class QuizClock:
         interval: float = 1.0,
         countdown_every: float = 5.0,
         clock: Callable[[], float] = time.time,
+        purge_every: float = PURGE_EVERY,
     ) -> None:
         self.runtime = runtime
         self.sender_for = sender_for
@@ -43,6 +47,8 @@ class QuizClock:
         self.clock = clock
         self._edited: dict[str, float] = {}
         self._parallel = asyncio.Semaphore(8)
+        self.purge_every = purge_every
+        self._purged_at = clock()  # the quiz purged when it opened
 
     async def run(self) -> None:
         """Tick until cancelled; a failing step is logged and the next one runs as usual."""
@@ -56,6 +62,9 @@ class QuizClock:
     async def step(self) -> None:
         """One pass over every running game this process looks after."""
         quiz = await self.runtime.blocking(lambda: self.runtime.conversation.quiz)
+        if self.clock() - self._purged_at >= self.purge_every:
+            self._purged_at = self.clock()
+            await self.runtime.blocking(purge_expired, quiz)
         games = await self.runtime.blocking(quiz.service.store.running_games)
         mine = [game for game in games if self.owns(game.workspace)]
         live = {game.channel for game in mine}

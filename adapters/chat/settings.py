@@ -67,3 +67,14 @@ def open_database() -> Engine:
         return open_quiz_database()
     except DatabaseUnusable as error:
         raise SettingError(str(error)) from None
+
+
+def retention_days() -> int:
+    """STATUSBOT_RETENTION_DAYS (default 90): how long stored questions and per-question game data are kept."""
+    from bot.storage.retention import SettingProblem
+    from bot.storage.retention import retention_days as read
+
+    try:
+        return read()
+    except SettingProblem as error:
+        raise SettingError(str(error)) from None

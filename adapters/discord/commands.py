@@ -15,6 +15,7 @@ from discord import app_commands
 from adapters.discord.interactions import Handler
 from bot.forms import CHECK_MESSAGE
 from bot.grammar import QUIZ, STATUS
+from bot.privacy import LISTING_CHOICES, LISTING_HELP
 from bot.quiz.game import QUESTIONS_RANGE, SECONDS_RANGE, TEAM_NAMES
 from bot.quiz.options import CHOICES, START_OPTIONS
 from bot.suggest import Suggester
@@ -120,10 +121,17 @@ def _quiz(handler: Handler) -> app_commands.Group:
         await run(interaction, "start", text)
 
     @quiz.command(name="leaderboard", description=summary("leaderboard"))
-    @app_commands.describe(period=usage("leaderboard", "period"), scope=usage("leaderboard", "scope"))
-    @app_commands.choices(period=choices(*CHOICES["period"]), scope=choices(*LEADERBOARD_SCOPES))
-    async def leaderboard(interaction: Interaction, period: str | None = None, scope: str | None = None) -> None:
-        await run(interaction, "leaderboard", options_text(period=period, scope=scope))
+    @app_commands.describe(
+        period=usage("leaderboard", "period"), scope=usage("leaderboard", "scope"), privacy=LISTING_HELP
+    )
+    @app_commands.choices(
+        period=choices(*CHOICES["period"]), scope=choices(*LEADERBOARD_SCOPES), privacy=choices(*LISTING_CHOICES)
+    )
+    async def leaderboard(
+        interaction: Interaction, period: str | None = None, scope: str | None = None, privacy: str | None = None
+    ) -> None:
+        # /quiz leaderboard opt-out (or opt-in), as typed elsewhere; the board itself otherwise
+        await run(interaction, "leaderboard", privacy or options_text(period=period, scope=scope))
 
     @quiz.command(name="join", description=summary("join"))
     @app_commands.describe(team=usage("join", "team"))

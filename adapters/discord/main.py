@@ -9,7 +9,7 @@ import signal
 from typing import NamedTuple
 
 from adapters.chat.ops import Address, OpsServer, drain, read_address
-from adapters.chat.settings import SettingError, optional, url
+from adapters.chat.settings import SettingError, optional, retention_days, url
 
 log = logging.getLogger(__name__)
 DEFAULT_API = "https://discord.com/api/v10"
@@ -81,6 +81,7 @@ def _shards(shard_ids: str | None, shard_count: str | None) -> tuple[list[int] |
 def run_discord(shard_ids: str | None = None, shard_count: str | None = None) -> int:
     """Run the bot until it is stopped; wrong settings raise SettingError (one line)."""
     settings = read_settings(shard_ids, shard_count)
+    retention_days()  # checked before anything runs: the quiz purges by it
     return asyncio.run(serve(settings, read_address()))
 
 

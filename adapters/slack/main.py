@@ -27,7 +27,7 @@ from adapters.chat.logs import announce, quiet_libraries
 from adapters.chat.ops import Address, OpsServer, drain, read_address
 from adapters.chat.quiz_clock import QuizClock
 from adapters.chat.runtime import ChatRuntime, Sender
-from adapters.chat.settings import SettingError, open_database
+from adapters.chat.settings import SettingError, open_database, retention_days
 from adapters.slack.app import SlackBot
 from adapters.slack.sender import SlackSender
 from adapters.slack.server import EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH, web_app
@@ -270,6 +270,7 @@ def run_slack(host: str | None = None, port: str | None = None) -> int:
     """Entry point of ``statusbot slack``; a wrong setting raises SettingError before anything runs."""
     quiet_libraries()
     settings = read_settings(host, port)
+    retention_days()  # checked before anything runs: the quiz purges by it
     ops = read_address()
     engine = open_database()
 

@@ -33,7 +33,7 @@ QUIZ_HELP = (
     "/quiz start [questions:N] [seconds:S] [level:easy|medium|hard|mixed] [topic:2xx|3xx|4xx|5xx|mistakes|all] "
     "[mode:buttons|typed] [teams:on] [pack:NAME]\n"
     "/quiz stop · /quiz skip · /quiz score · /quiz leaderboard [period:week|month|all] · /quiz join <team> · "
-    "/quiz practice"
+    "/quiz practice · /quiz leaderboard opt-out (or opt-in)"
 )
 RESUMED = "The game goes on where it was. /quiz stop ends it now and keeps the scores (its starter or a moderator)."
 OUTCOME_TEXT = {

@@ -316,6 +316,27 @@ class QuizStore:
         else:
             self._cache[game.id] = (version, game)
 
+    def rescore(self, c: Connection, game_id: str) -> None:
+        """Re-derive a running game from the answers it still has (after forget-me deleted a player's): each
+        stored answer's points and first flag, and each question's first right answer, as the game now scores
+        them; the version goes up, so every process rebuilds it before its next action."""
+        row = c.execute(_GAME_LOCKED if c.dialect.name == "postgresql" else _GAME, {"b_id": game_id}).mappings().first()
+        if row is None or row["status"] != "running":
+            return
+        self.forget(game_id)
+        game = self._rebuild(c, dict(row))
+        by_number = dict(enumerate(game.history))
+        if game.phase == "asking":
+            by_number[game.index] = list(game.answers.values())
+        a, q = t.answers.c, t.questions.c
+        for number, given in by_number.items():
+            for answer in given:
+                mine = (a.game_id == game_id, a.number == number, a.player_id == answer.player.id)
+                c.execute(update(t.answers).where(*mine).values(first=answer.first, points=answer.points))
+            first = next((answer.player.id for answer in given if answer.first), None)
+            c.execute(update(t.questions).where(q.game_id == game_id, q.number == number).values(first_correct=first))
+        c.execute(update(t.games).where(t.games.c.id == game_id).values(version=row["version"] + 1))
+
     def record_answer(
         self, c: Connection, game: Game, player: Player, choice: int, correct: bool, first: bool, points: int
     ) -> bool:
@@ -395,6 +416,12 @@ class QuizStore:
             )
             .limit(limit)
         )
+        # people who opted out of this workspace's leaderboards are on none of them (their games still count)
+        opted_out = select(t.leaderboard_optouts.c.player_id).where(
+            t.leaderboard_optouts.c.workspace == t.results.c.workspace,
+            t.leaderboard_optouts.c.player_id == t.results.c.player_id,
+        )
+        query = query.where(~opted_out.exists())
         if channel is not None:
             query = query.where(t.results.c.channel == channel)
         if workspace is not None:

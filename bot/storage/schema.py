@@ -20,9 +20,11 @@ games = Table(
     Column("asked_at", Float, nullable=False),
     Column("deadline", Float, nullable=False),
     Column("started_at", Float, nullable=False),
-    Column("finished_at", Float),
+    Column("finished_at", Float, index=True),
     Column("end_reason", String(40), nullable=False, default=""),
     Column("version", Integer, nullable=False, default=0),
+    # when the retention purge deleted this finished game's questions, answers and teams (bot/storage/privacy.py)
+    Column("purged_at", Float),
 )
 
 # one running game per channel, across every process
@@ -52,7 +54,7 @@ answers = Table(
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("game_id", String(40), nullable=False, index=True),
     Column("number", Integer, nullable=False),
-    Column("player_id", String(100), nullable=False),
+    Column("player_id", String(100), nullable=False, index=True),
     Column("player_name", String(200), nullable=False),
     Column("choice", Integer, nullable=False),
     Column("at", Float, nullable=False),
@@ -107,6 +109,15 @@ practice_state = Table(
     Column("asked", Integer, nullable=False),
     Column("due", Text, nullable=False),  # JSON list of [asked count when due, question id]
     Column("recent", Text, nullable=False),  # JSON list of question ids
+)
+
+# who asked to be left off the leaderboards of a workspace or guild (/quiz leaderboard opt-out)
+leaderboard_optouts = Table(
+    "quiz_leaderboard_optouts",
+    metadata,
+    Column("workspace", String(100), primary_key=True),
+    Column("player_id", String(100), primary_key=True),
+    Column("since", Float, nullable=False),
 )
 
 # the platform message each Reply key was posted as, so any process can edit it in place
