@@ -59,6 +59,13 @@ STATUS = CommandSpec(
         Action("mistakes", ("mistake", "pitfalls"), "the five common status code mistakes and how to avoid them"),
         Action("lesson", ("learn", "families", "basics"), "the five families and the codes worth knowing first"),
         Action("help", ("?", "commands", "usage"), "what you can ask"),
+        Action(
+            "settings",
+            ("setting", "config"),
+            "this workspace's settings: answer visibility, feedback, where and how quizzes run (admins, moderators)",
+            "[<setting> <value>]",
+            ("visibility channel", "quiz-channels add", "quiz-defaults questions:5 level:easy"),
+        ),
     ),
 )
 QUIZ = CommandSpec(
