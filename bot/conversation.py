@@ -141,6 +141,8 @@ class Conversation:
         """The workspace's settings; the defaults while the database can't be read (answers never wait on it)."""
         try:
             return self.team_settings.get(place.workspace)
+        except DatabaseUnusable:
+            return TeamSettings()  # a setting to fix, said in one line by whatever needs the database
         except Exception:
             log.warning("could not read the settings of %s; using the defaults", place.workspace, exc_info=True)
             return TeamSettings()

@@ -64,7 +64,6 @@ STATUS = CommandSpec(
             ("setting", "config"),
             "this workspace's settings: answer visibility, feedback, where and how quizzes run (admins, moderators)",
             "[<setting> <value>]",
-            ("visibility channel", "quiz-channels add", "quiz-defaults questions:5 level:easy"),
         ),
     ),
 )

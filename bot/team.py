@@ -93,14 +93,14 @@ def _value_of(settings: TeamSettings, name: str) -> str:
     }[name]
 
 
-def settings_reply(settings: TeamSettings, prefix: str = "/", *, title: str = "statusbot settings here") -> Reply:
+def settings_reply(settings: TeamSettings, prefix: str = "/") -> Reply:
     """Every setting with its value and how to change it."""
     fields = tuple(
         Field(f"{s.name}: {_value_of(settings, s.name)}", f"{s.summary}\n{prefix}status settings {s.name} {s.values}")
         for s in SETTINGS
     )
     return Reply(
-        title=title,
+        title="statusbot settings here",
         text="They apply to this whole workspace or server.",
         fields=fields,
         colour="grey",
@@ -108,7 +108,7 @@ def settings_reply(settings: TeamSettings, prefix: str = "/", *, title: str = "s
     )
 
 
-def _problem(title: str, text: str) -> Reply:
+def _note(title: str, text: str) -> Reply:
     return Reply(title=title, text=text, colour="grey", private=True)
 
 
@@ -123,7 +123,7 @@ def change(
     if setting is None:
         suggestion = closest(name, list(NAMES))
         title = f"Did you mean {suggestion}?" if suggestion else f"I don't know the setting {name[:40]!r}"
-        return None, _problem(title, "Settings: " + ", ".join(NAMES) + f". {prefix}status settings lists them.")
+        return None, _note(title, "Settings: " + ", ".join(NAMES) + f". {prefix}status settings lists them.")
     usage = f"{prefix}status settings {setting.name} {setting.values}"
     choices = setting.values.split("|")
     word = value.lower()
@@ -138,9 +138,9 @@ def change(
         kept = tuple(pair for pair in settings.quiz_channels if pair[0] != channel)
         chosen = {"add": (*kept, (channel, channel_name)), "remove": kept, ANYWHERE: ()}[word]
         if word == "remove" and len(kept) == len(settings.quiz_channels):
-            return None, _problem("This channel isn't on the list", f"Quizzes run in {settings.channels_text()}.")
+            return None, _note("This channel isn't on the list", f"Quizzes run in {settings.channels_text()}.")
         if word == "remove" and not chosen:
-            return None, _problem(
+            return None, _note(
                 "That would leave no channel for quizzes",
                 f"To let quizzes run in any channel: {prefix}status settings quiz-channels anywhere",
             )
@@ -152,24 +152,24 @@ def change(
             try:
                 settings_from(value)
             except OptionError as error:
-                return None, _problem("Those quiz options don't work", f"{error}\n{usage}")
+                return None, _note("Those quiz options don't work", f"{error}\n{usage}")
             changed = settings._replace(quiz_defaults=" ".join(value.split()))
     if changed is None:
         shown = f"{value[:40]!r} isn't a value for {setting.name}" if value else f"{setting.name} needs a value"
-        return None, _problem(shown[:1].upper() + shown[1:], usage)
+        return None, _note(shown[:1].upper() + shown[1:], usage)
     title = f"Saved: {setting.name} is now {_value_of(changed, setting.name)}"
-    return changed, settings_reply(changed, prefix, title=title[:150])
+    return changed, _note(title[:150], f"{prefix}status settings shows them all.")
 
 
 def quiz_refusal(settings: TeamSettings, channel: str, moderator: bool, prefix: str = "/") -> Reply | None:
     """Why /quiz start may not run here for this user (None when it may), said kindly."""
     if settings.quiz_channels and channel not in {id_ for id_, _ in settings.quiz_channels}:
-        return _problem(
+        return _note(
             "Quizzes don't run in this channel",
             f"Here, games run in {settings.channels_text()}. See you there!",
         )
     if settings.quiz_starters == "moderators" and not moderator:
-        return _problem(
+        return _note(
             "Only moderators can start a game here",
             f"Ask one of them to run {prefix}quiz start; once it runs, anyone can play.",
         )
