@@ -100,6 +100,7 @@ class Conversation:
         self.quiz_error = ""  # why the quiz database could not be opened: said on each /quiz, never retried
         # told of every answer to a question: the chat adapters count them by kind (adapters/chat/metrics.py)
         self.answered: Callable[[Answer], None] | None = None
+        self.rated: Callable[[str], None] | None = None  # told of each rating: right, wrong or corrected (metrics)
         self._team: TeamStore | None = None
         # each workspace's settings, briefly kept: a plain lookup is answered without reading the database
         self.team_settings = SettingsCache(self._load_settings)
@@ -336,7 +337,7 @@ class Conversation:
 
     @property
     def _feedback(self) -> Feedback:
-        return Feedback(self.kb, self.team)
+        return Feedback(self.kb, self.team, self.rated)
 
     def _rateable(self, reply: Reply, answer: Answer | None, question: str, user: User, place: Place) -> Reply:
         """A situation's answer on a shared platform gets 👍/👎 when the workspace collects feedback; the answer is

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -78,9 +78,15 @@ def form_for(value: str) -> tuple[Form, str] | None:
 class Feedback:
     """Ratings on one database: clicks and the typed code become stored feedback and private thanks."""
 
-    def __init__(self, kb: Knowledge, store: TeamStore) -> None:
+    def __init__(self, kb: Knowledge, store: TeamStore, rated: Callable[[str], None] | None = None) -> None:
         self.kb = kb
         self.store = store
+        self.rated = rated  # told "right", "wrong" or "corrected" after each rating is stored (metrics)
+
+    def _rate(self, row_id: int, verdict: str, expected: int | None = None) -> None:
+        self.store.rate(row_id, verdict, expected)
+        if self.rated is not None:
+            self.rated("corrected" if expected is not None else verdict)
 
     def click(self, value: str, user_id: str) -> Reply:
         """👍, 👎, or the code a 👎 expected (a candidate button, or "no code fits")."""
@@ -92,11 +98,11 @@ class Feedback:
         if row is None:
             return refused
         if kind == "y":
-            self.store.rate(row_id, RIGHT)
+            self._rate(row_id, RIGHT)
             given = label(self.kb, row.answered[0]) if row.answered else "Not answering"
             return _note(f"Thanks! Noted that {given} was right.")
         if kind == "n":
-            self.store.rate(row_id, WRONG)
+            self._rate(row_id, WRONG)
             return self._which(row)
         assert code is not None
         return self._expected(row, code)
@@ -127,7 +133,7 @@ class Feedback:
     def _expected(self, row: FeedbackRow, code: int) -> Reply:
         if code != NO_CODE and self.kb.primary(code) is None:
             return EXPIRED
-        self.store.rate(row.id, WRONG, code)
+        self._rate(row.id, WRONG, code)
         if code == NO_CODE:
             return _note("Thanks! Noted that no status code fits that question.")
         return _note(f"Thanks! Noted that {label(self.kb, code)} was expected.")

@@ -8,6 +8,7 @@ import json
 import subprocess
 from typing import Any
 
+from tests.adapters.ops_client import Scrape
 from tests.adapters.slack.conftest import SlackProcess, button, buttons, clean_env, header, statusbot_command, texts
 from tests.fakes import slack_requests as req
 from tests.fakes.slack_api import FakeSlack
@@ -79,6 +80,10 @@ def test_a_situation_answer_is_rated_and_corrected_and_exports_as_an_eval_line(
     name = slack.click({"ts": "1.3", "blocks": lookup["blocks"]}, right["action_id"], right["value"], **where)
     assert header(private_reply(fake, name)["blocks"]) == "Thanks! Noted that 409 Conflict was right."
     assert fake.rejected == [] and slack.running()
+    ratings = Scrape(slack.url)  # bob's refused click and the unreadable code are not ratings
+    assert ratings.value("statusbot_ratings_total", platform="slack", verdict="right") == 1
+    assert ratings.value("statusbot_ratings_total", platform="slack", verdict="wrong") == 1
+    assert ratings.value("statusbot_ratings_total", platform="slack", verdict="corrected") == 2
 
     # the maintainer's side: the same database, exported, loads in statusbot eval
     workdir = slack.log.parent
