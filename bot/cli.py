@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Rated answers and the questions the bot abstained on, kept per workspace or guild "
         "(DATABASE_URL or STATUSBOT_DB).",
     )
-    feedback_commands = feedback.add_subparsers(dest="feedback", metavar="ACTION", required=True)
+    feedback_commands = feedback.add_subparsers(dest="feedback", metavar="export|report", required=True)
     for name, what in (
         ("export", "write them as eval lines (statusbot eval reads them), one per distinct question"),
         ("report", "print the most-missed situations and the codes most often corrected"),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.cards import answer_card, status_card
-from bot.feedback import FEEDBACK_ACTION, Feedback, codes_of, rating_actions
+from bot.feedback import FEEDBACK_ACTION, FEEDBACK_OFF, Feedback, codes_of, rating_actions
 from bot.feedback import form_for as feedback_form
 from bot.forms import CHECK_FORM, EXPECTED_FORM, FORMS, Form
 from bot.grammar import ACTION_NAMES, Command, closest, parse
@@ -246,8 +246,6 @@ class Conversation:
                 return self.quiz.practice_click(value, Player(*user), self._where(place))
             if action_id == FEEDBACK_ACTION:
                 if not self.settings_for(place).feedback:
-                    from bot.feedback import FEEDBACK_OFF
-
                     return [FEEDBACK_OFF]
                 return [self._feedback.click(value, user.id)]
             return [Reply(title="That button no longer works", text="Try the command again.", private=True)]
