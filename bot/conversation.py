@@ -139,14 +139,17 @@ class Conversation:
         return TeamSettings.from_json(self.team.load_settings(workspace))
 
     def settings_for(self, place: Place) -> TeamSettings:
-        """The workspace's settings; the defaults while the database can't be read (answers never wait on it)."""
+        """The workspace's settings. While the database can't be read: the defaults without ratings (they could not
+        be kept), remembered as long as settings are, so answers don't wait on the database again meanwhile."""
         try:
             return self.team_settings.get(place.workspace)
         except DatabaseUnusable:
-            return TeamSettings()  # a setting to fix, said in one line by whatever needs the database
+            pass  # a setting to fix, said in one line by whatever needs the database
         except Exception:
             log.warning("could not read the settings of %s; using the defaults", place.workspace, exc_info=True)
-            return TeamSettings()
+        fallback = TeamSettings(feedback=False)
+        self.team_settings.put(place.workspace, fallback)
+        return fallback
 
     def moderated(self, command: str, argument: str) -> bool:
         """Whether answering needs to know if the user administers or moderates the workspace (a platform that

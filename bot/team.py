@@ -18,6 +18,7 @@ from bot.reply import Field, Reply
 
 CACHE_SECONDS = 30.0  # another process's change takes effect here within this long
 ANYWHERE = "anywhere"
+DEFAULTS_LONGEST = 120  # characters of default quiz options (every option set is far shorter)
 
 
 class TeamSettings(NamedTuple):
@@ -148,6 +149,8 @@ def change(
     elif setting.name == "quiz-defaults" and value:
         if word == "none":
             changed = settings._replace(quiz_defaults="")
+        elif len(value) > DEFAULTS_LONGEST:
+            return None, _note("Those quiz options are too long", usage)
         else:
             try:
                 settings_from(value)

@@ -50,6 +50,7 @@ def said(talk: Conversation, text: str, user: User = BOSS, place: Place = AS_ADM
         ("quiz-starters admins", "'admins' isn't a value for quiz-starters", "everyone|moderators"),
         ("quiz-defaults level:impossible", "Those quiz options don't work", "level must be one of easy,"),
         ("quiz-defaults chaos", "Those quiz options don't work", "I don't understand 'chaos'."),
+        ("quiz-defaults pack:" + "x" * 200, "Those quiz options are too long", "/status settings quiz-defaults"),
     ],
 )
 def test_a_change_that_cannot_be_made_says_why_and_changes_nothing(
