@@ -203,18 +203,18 @@ class SlackBot:
         user_id = str(user.get("id", ""))
         team = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
         channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
+        tell = self.responder(respond)
+        action_id, value = action_id_of(str(action.get("action_id", ""))), str(action.get("value", ""))
+        form = self.runtime.conversation.form_for_action(action_id, value)
+        if form is not None:  # a box to type into ("Another code…"), opened before the trigger expires (3 s)
+            view = form_view(form[0], metadata=f"{channel}|{form[1]}")  # its state comes back in the metadata
+            await self.runtime.guarded(client.views_open(trigger_id=body["trigger_id"], view=view), tell)
+            return
         # the same name for a player whether they click, type or use a command: users.info's, cached
         hint, _ = await self.profiles.get(
             client, team, user_id, str(user.get("name") or user.get("username") or user_id)
         )
         place = Place(team, channel)
-        tell = self.responder(respond)
-        action_id, value = action_id_of(str(action.get("action_id", ""))), str(action.get("value", ""))
-        form = self.runtime.conversation.form_for_action(action_id, value)
-        if form is not None:  # a box to type into ("Another code…"); its state comes back in the metadata
-            view = form_view(form[0], metadata=f"{channel}|{form[1]}")
-            await self.runtime.guarded(client.views_open(trigger_id=body["trigger_id"], view=view), tell)
-            return
         replies = await self.runtime.action(action_id, value, User(user_id, hint), place)
         await self.runtime.guarded(self.deliver(replies, place, SlackSender(client), tell), tell)
 
