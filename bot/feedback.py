@@ -24,6 +24,7 @@ VERSION = "v1"
 CANDIDATES = 3  # the other codes of the answer offered after a 👎
 REPORT_TOP = 10
 KINDS = {"y", "n", "c", "o"}  # 👍, 👎, the code expected, "Another code…"
+ROW_ID_DIGITS = 18  # a row id fits a 64-bit integer
 NO_CODE = 0  # "no code fits": the bot should not have answered
 _CODE = re.compile(r"\s*(\d{3})\s*\.?\s*")
 
@@ -55,7 +56,8 @@ def _read(value: str) -> tuple[str, int, int | None] | None:
     parts = value.split(":")
     if len(parts) not in (3, 4) or parts[0] != VERSION or parts[1] not in KINDS:
         return None
-    if not (parts[2].isascii() and parts[2].isdigit()) or len(parts[2]) > 18:
+    row_id = _row_id(parts[2])
+    if row_id is None:
         return None
     code = None
     if len(parts) == 4:
@@ -64,7 +66,12 @@ def _read(value: str) -> tuple[str, int, int | None] | None:
         code = int(parts[3])
     elif parts[1] == "c":
         return None
-    return parts[1], int(parts[2]), code
+    return parts[1], row_id, code
+
+
+def _row_id(text: str) -> int | None:
+    """A row id as a button or a box carries it; None when it is not one."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= ROW_ID_DIGITS else None
 
 
 def form_for(value: str) -> tuple[Form, str] | None:
@@ -94,13 +101,14 @@ class Feedback:
         if read is None or read[0] == "o":
             return EXPIRED
         kind, row_id, code = read
-        row, refused = self._own(row_id, user_id)
-        if row is None:
-            return refused
+        row = self._own(row_id, user_id)
+        if isinstance(row, Reply):
+            return row
         if kind == "y":
             self._rate(row_id, RIGHT)
-            given = label(self.kb, row.answered[0]) if row.answered else "Not answering"
-            return _note(f"Thanks! Noted that {given} was right.")
+            if not row.answered:
+                return _note("Thanks! Noted that not answering was right.")
+            return _note(f"Thanks! Noted that {label(self.kb, row.answered[0])} was right.")
         if kind == "n":
             self._rate(row_id, WRONG)
             return self._which(row)
@@ -109,11 +117,10 @@ class Feedback:
 
     def typed(self, state: str, text: str, user_id: str) -> Reply:
         """The code typed into the box the "Another code…" button opened."""
-        if not (state.isascii() and state.isdigit()) or len(state) > 18:
-            return EXPIRED
-        row, refused = self._own(int(state), user_id)
-        if row is None:
-            return refused
+        row_id = _row_id(state)
+        row = EXPIRED if row_id is None else self._own(row_id, user_id)
+        if isinstance(row, Reply):
+            return row
         found = _CODE.fullmatch(text)
         code = int(found.group(1)) if found else None
         if code is None or self.kb.primary(code) is None:
@@ -122,13 +129,12 @@ class Feedback:
             return _note(title, "Type the number, such as 422.")
         return self._expected(row, code)
 
-    def _own(self, row_id: int, user_id: str) -> tuple[FeedbackRow | None, Reply]:
+    def _own(self, row_id: int, user_id: str) -> FeedbackRow | Reply:
+        """The kept answer if this user asked it, else what to tell them."""
         row = self.store.get(row_id)
         if row is None:
-            return None, EXPIRED
-        if row.user_id != user_id:
-            return None, NOT_YOURS
-        return row, EXPIRED
+            return EXPIRED
+        return row if row.user_id == user_id else NOT_YOURS
 
     def _expected(self, row: FeedbackRow, code: int) -> Reply:
         if code != NO_CODE and self.kb.primary(code) is None:

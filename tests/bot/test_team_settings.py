@@ -113,3 +113,18 @@ def test_without_its_database_a_chat_answer_still_comes_without_rating() -> None
     assert answer.title == "409 Conflict"
     assert answer.private is True  # the default visibility
     assert [action.label for action in answer.actions] == ["Share in channel"]
+
+
+def test_an_abstention_is_rated_too(talk: Conversation) -> None:
+    answer = talk.on_command("status", "what's for lunch", ADA, HERE)[0]
+    assert answer.title == "I'm not sure this is about choosing an HTTP status code"
+    up, down = (next(a for a in answer.actions if a.label == label) for label in ("👍 Right", "👎 Wrong"))
+    assert talk.on_action(up.id, up.value, ADA, HERE)[0].title == "Thanks! Noted that not answering was right."
+    asked = talk.on_action(down.id, down.value, ADA, HERE)[0]
+    assert [action.label for action in asked.actions] == ["Another code…"]  # no candidates, and a code was expected
+    assert talk.on_form("statusbot.expected", "418", ADA, HERE, "0")[0].title == "That button no longer works"
+    row = down.value.rpartition(":")[2]
+    assert talk.on_form("statusbot.expected", "418.", ADA, HERE, row)[0].title == (
+        "Thanks! Noted that 418 I'm a teapot was expected."
+    )
+    assert [(r.question, r.verdict, r.expected) for r in talk.team.rows()] == [("what's for lunch", "wrong", 418)]
