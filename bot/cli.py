@@ -68,6 +68,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("file", help="the JSONL file of questions")
     evaluate.add_argument("--misses", action="store_true", help="list every question answered wrongly")
+    feedback = commands.add_parser(
+        "feedback",
+        help="what chat users rated: export it as eval lines, or report the misses",
+        description="Rated answers and the questions the bot abstained on, kept per workspace or guild "
+        "(DATABASE_URL or STATUSBOT_DB).",
+    )
+    feedback_commands = feedback.add_subparsers(dest="feedback", metavar="export|report", required=True)
+    for name, what in (
+        ("export", "write them as eval lines (statusbot eval reads them), one per distinct question"),
+        ("report", "print the most-missed situations and the codes most often corrected"),
+    ):
+        action = feedback_commands.add_parser(name, help=what, description=what[:1].upper() + what[1:] + ".")
+        action.add_argument("--since", metavar="DATE", help="only questions asked on or after DATE (2026-12-01, UTC)")
     commands.add_parser(
         "console",
         help="chat in the terminal (the default when no command is given)",
@@ -190,6 +203,28 @@ def _run_platform(args: argparse.Namespace) -> int:
         return 130
 
 
+def _feedback(args: argparse.Namespace, out: TextIO) -> int:
+    """``statusbot feedback export|report``: a bad date or an unusable database is one line and exit status 2."""
+    from bot.feedback import export, report, since_timestamp
+    from bot.storage.database import DatabaseUnusable, open_database
+    from bot.storage.team_store import TeamStore
+    from knowledge import knowledge
+
+    try:
+        since = since_timestamp(args.since) if args.since else None
+        rows = TeamStore(open_database()).rows(since=since)
+    except (ValueError, DatabaseUnusable) as error:
+        sys.stderr.write(f"statusbot feedback: {error}\n")
+        return 2
+    if args.feedback == "report":
+        report(knowledge(), rows, out)
+        return 0
+    written, skipped = export(rows, out)
+    left_out = f"; {skipped} 👎 without the expected code left out" if skipped else ""
+    sys.stderr.write(f"statusbot feedback: {written} questions exported{left_out}\n")
+    return 0
+
+
 class DotenvError(Exception):
     """A .env file that cannot be read; the message names the line."""
 
@@ -213,7 +248,7 @@ def load_dotenv_file() -> None:
     load_dotenv(stream=io.StringIO(data.decode("utf-8")), override=False)
 
 
-COMMANDS = {"ask", "eval", "console", "slack", "discord"}
+COMMANDS = {"ask", "eval", "feedback", "console", "slack", "discord"}
 
 
 def _arguments(argv: Sequence[str] | None) -> list[str]:
@@ -264,6 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.evaluation import run_eval
 
             return run_eval(args.file, sys.stdout, show_misses=args.misses)
+        if args.command == "feedback":
+            return _feedback(args, sys.stdout)
     except (DotenvError, SettingProblem) as error:
         sys.stderr.write(f"statusbot: {error}\n")
         return 2

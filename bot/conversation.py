@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.cards import answer_card, status_card
-from bot.forms import CHECK_FORM, FORMS, Form
+from bot.feedback import FEEDBACK_ACTION, FEEDBACK_OFF, Feedback, codes_of, rating_actions
+from bot.feedback import form_for as feedback_form
+from bot.forms import CHECK_FORM, EXPECTED_FORM, FORMS, Form
 from bot.grammar import ACTION_NAMES, Command, closest, parse
 from bot.guide import GUIDE_ACTION, decode, guide_reply
 from bot.lesson import did_you_mean_action, help_reply, lesson_reply, mistakes_reply, unknown_command_reply
@@ -29,10 +31,13 @@ from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION
 from bot.reply import Action, Reply
 from bot.review_card import USAGE, review_reply
 from bot.storage.database import DatabaseUnusable
+from bot.team import ONLY_ADMINS, SettingsCache, TeamSettings, change, quiz_refusal, settings_reply
 from knowledge import Answer, Knowledge, ask, knowledge, quick_lookup
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from bot.storage.team_store import TeamStore
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +60,7 @@ class Place(NamedTuple):
     workspace: str = "local"
     channel: str = "console"
     moderator: bool = False
+    channel_name: str = ""  # shown where the channel is named back (the quiz channels), when the platform says
 
 
 CONSOLE_USER = User("console", "you")
@@ -102,6 +108,10 @@ class Conversation:
         self.answered: Callable[[Answer], None] | None = None
         # the most games one workspace may run at once, checked when a game is stored (set by the chat adapters)
         self.games_per_workspace: int | None = None
+        self.rated: Callable[[str], None] | None = None  # told of each rating: right, wrong or corrected (metrics)
+        self._team: TeamStore | None = None
+        # each workspace's settings, briefly kept: a plain lookup is answered without reading the database
+        self.team_settings = SettingsCache(self._load_settings)
         self._actions: dict[str, Callable[[Command], Reply]] = {
             "ask": self._ask,
             "guide": lambda _: guide_reply(self.kb),
@@ -124,6 +134,37 @@ class Conversation:
                 self.quiz_error = str(error)
                 raise
         return self._quiz
+
+    @property
+    def team(self) -> TeamStore:
+        """Team settings and feedback, on the quiz's database (opened with it)."""
+        if self._team is None:
+            from bot.storage.team_store import TeamStore
+
+            self._team = TeamStore(self.quiz.service.store.engine)
+        return self._team
+
+    def _load_settings(self, workspace: str) -> TeamSettings:
+        return TeamSettings.from_json(self.team.load_settings(workspace))
+
+    def settings_for(self, place: Place) -> TeamSettings:
+        """The workspace's settings. While the database can't be read: the defaults without ratings (they could not
+        be kept), remembered as long as settings are, so answers don't wait on the database again meanwhile."""
+        try:
+            return self.team_settings.get(place.workspace)
+        except DatabaseUnusable:
+            pass  # a setting to fix, said in one line by whatever needs the database
+        except Exception:
+            log.warning("could not read the settings of %s; using the defaults", place.workspace, exc_info=True)
+        fallback = TeamSettings(feedback=False)
+        self.team_settings.put(place.workspace, fallback)
+        return fallback
+
+    def moderated(self, command: str, argument: str) -> bool:
+        """Whether answering needs to know if the user administers or moderates the workspace (a platform that
+        must look it up asks only then)."""
+        parsed = parse(f"/{command} {argument}")
+        return parsed.command == "quiz" or parsed.action == "settings"
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the quiz (its bank and database) and the
@@ -153,6 +194,8 @@ class Conversation:
             answer = quick_lookup(parsed.argument)
             if answer is None:
                 return None
+        if self.platform.private_answers and self.team_settings.peek(place.workspace) is None:
+            return None  # who may see the answer is a setting: read it off the event loop first
         return self._safely(lambda: self._dispatch(parsed, user, place, answer))
 
     def form_for(self, command: str, argument: str) -> Form | None:
@@ -162,10 +205,19 @@ class Conversation:
             return CHECK_FORM
         return None
 
-    def on_form(self, form_id: str, text: str, user: User = CONSOLE_USER, place: Place = CONSOLE) -> list[Reply]:
-        """The replies to a submitted form (the pasted exchange of the check form)."""
+    def form_for_action(self, action_id: str, value: str) -> tuple[Form, str] | None:
+        """The form a button opens instead of answering (the code a 👎 expected), with the state its submission
+        must bring back to :meth:`on_form`."""
+        return feedback_form(value) if action_id == FEEDBACK_ACTION else None
+
+    def on_form(
+        self, form_id: str, text: str, user: User = CONSOLE_USER, place: Place = CONSOLE, state: str = ""
+    ) -> list[Reply]:
+        """The replies to a submitted form: the pasted exchange of the check form, the code a 👎 expected."""
         if form_id not in FORMS:
             return [Reply(title="That form no longer works", text="Try the command again.", private=True)]
+        if form_id == EXPECTED_FORM.id:
+            return self._safely(lambda: [self._feedback.typed(state, text, user.id)])
         return self.on_command("status", f"check\n{text}" if text.strip() else "check", user, place)
 
     def home(self, place: Place = CONSOLE) -> list[Reply]:
@@ -206,6 +258,10 @@ class Conversation:
                 return [forget_click(self.quiz, value, user.id, place.workspace, self.platform.name)]
             if action_id == PRACTICE_ACTION:
                 return self.quiz.practice_click(value, Player(*user), self._where(place))
+            if action_id == FEEDBACK_ACTION:
+                if not self.settings_for(place).feedback:
+                    return [FEEDBACK_OFF]
+                return [self._feedback.click(value, user.id)]
             return [Reply(title="That button no longer works", text="Try the command again.", private=True)]
 
         return self._safely(handle)
@@ -240,6 +296,13 @@ class Conversation:
                         private=True,
                     )
                 ]
+            if command.action == "start":
+                settings = self.settings_for(place)
+                refused = quiz_refusal(settings, place.channel, self._moderates(place), self.prefix)
+                if refused is not None:
+                    return [refused]
+                # the team's default options first: options given with this start win over them
+                command = command._replace(argument=f"{settings.quiz_defaults} {command.argument}".strip())
             if command.action == "start" and not self.platform.channel_messages and self._typed(command.argument):
                 return [typed_mode_unavailable(self.platform)]
             if command.action == "join" and (no_teams := self._no_team_game(place)):
@@ -253,11 +316,58 @@ class Conversation:
             )
         if command.action == "forget-me":
             return [forget_prompt(user.id, self.platform.name)]
-        reply = self._ask(command, answer) if command.action == "ask" else self._actions[command.action](command)
-        if self.platform.private_answers:
+        if command.action == "settings":
+            return [self._settings(command.argument, place)]
+        if command.action == "ask":
+            answer = answer or (ask(command.argument) if command.argument else None)
+            reply = self._rateable(self._ask(command, answer), answer, command.argument, user, place)
+        else:
+            reply = self._actions[command.action](command)
+        visible = command.action in ("ask", "check") and self._answers_to_channel(place)
+        if self.platform.private_answers and not visible:
             reply = self._shareable(reply, command) if command.action in ("ask", "check") else reply
             reply = reply._replace(private=True)
         return [reply]
+
+    def _moderates(self, place: Place) -> bool:
+        """Admins and moderators, as the platform says; in the console, the one person at the keyboard."""
+        return place.moderator or not self.platform.shared
+
+    def _answers_to_channel(self, place: Place) -> bool:
+        """On a chat platform, whether the workspace chose to show /status answers to the whole channel."""
+        return self.platform.private_answers and self.settings_for(place).visibility == "channel"
+
+    def _settings(self, argument: str, place: Place) -> Reply:
+        """/status settings: shown, or one changed, by an admin or moderator."""
+        if not self._moderates(place):
+            return ONLY_ADMINS
+        settings = self._load_settings(place.workspace)  # fresh: another process may have changed one just now
+        self.team_settings.put(place.workspace, settings)
+        if not argument.strip():
+            return settings_reply(settings, self.prefix)
+        changed, reply = change(settings, argument, place.channel, place.channel_name, self.prefix)
+        if changed is not None:
+            self.team.save_settings(place.workspace, changed.to_json())
+            self.team_settings.put(place.workspace, changed)
+        return reply
+
+    @property
+    def _feedback(self) -> Feedback:
+        return Feedback(self.kb, self.team, self.rated)
+
+    def _rateable(self, reply: Reply, answer: Answer | None, question: str, user: User, place: Place) -> Reply:
+        """A situation's answer on a shared platform gets 👍/👎 when the workspace collects feedback; the answer is
+        kept (so is a question the bot abstained on) until it is rated. Storage trouble never holds an answer up."""
+        if answer is None or answer.kind != "scenario" or not self.platform.shared or reply.private:
+            return reply
+        if not self.settings_for(place).feedback:
+            return reply
+        try:
+            row_id = self.team.record(place.workspace, user.id, question, codes_of(answer), answer.certainty)
+        except Exception:
+            log.warning("could not keep an answer for its rating; answered without the buttons", exc_info=True)
+            return reply
+        return reply._replace(actions=(*reply.actions, *rating_actions(row_id)))
 
     @staticmethod
     def _typed(argument: str) -> bool:

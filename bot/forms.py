@@ -14,6 +14,7 @@ class Form(NamedTuple):
     placeholder: str  # at most 100 characters
     submit: str
     result_title: str  # the dialog's title when it shows the answer
+    multiline: bool = True  # a box for pasting several lines, or one line (a number)
 
 
 CHECK_FORM = Form(
@@ -24,7 +25,17 @@ CHECK_FORM = Form(
     submit="Check",
     result_title="statusbot check",
 )
-FORMS = {CHECK_FORM.id: CHECK_FORM}
+# opened by the "Another code…" button after a 👎 (bot/feedback.py); the rated answer's id comes back with it
+EXPECTED_FORM = Form(
+    id="statusbot.expected",
+    title="The right code",
+    label="The status code you expected",
+    placeholder="A number such as 422",
+    submit="Save",
+    result_title="statusbot feedback",
+    multiline=False,
+)
+FORMS = {form.id: form for form in (CHECK_FORM, EXPECTED_FORM)}
 
 # the message menu entry (Discord's message command; Slack's shortcut is named in its manifest)
 CHECK_MESSAGE = "Check with statusbot"

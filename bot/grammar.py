@@ -60,6 +60,12 @@ STATUS = CommandSpec(
         Action("lesson", ("learn", "families", "basics"), "the five families and the codes worth knowing first"),
         Action("help", ("?", "commands", "usage"), "what you can ask"),
         Action("forget-me", ("forgetme", "forget"), "delete everything statusbot keeps about you here (asks first)"),
+        Action(
+            "settings",
+            ("setting", "config"),
+            "this workspace's settings: answer visibility, feedback, where and how quizzes run (admins, moderators)",
+            "[<setting> <value>]",
+        ),
     ),
 )
 QUIZ = CommandSpec(

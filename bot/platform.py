@@ -19,6 +19,9 @@ class Platform(NamedTuple):
     name: str = "console"
     private_answers: bool = False  # /status answers go to the asker alone, with a "Share in channel" button
     channel_messages: bool = True  # the bot reads plain channel messages (typed quiz answers)
+    # many people share the bot (Slack, Discord): answers can be rated, and team settings take an admin or moderator;
+    # otherwise (the console) the one person at the keyboard administers it
+    shared: bool = False
 
 
 CONSOLE_PLATFORM = Platform()

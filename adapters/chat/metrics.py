@@ -60,6 +60,13 @@ ABSTENTIONS = Counter(
     ["platform"],
     registry=REGISTRY,
 )
+RATINGS = Counter(
+    "statusbot_ratings",
+    "Ratings of answers to situations: right (👍), wrong (👎), corrected (the code expected given).",
+    ["platform", "verdict"],
+    registry=REGISTRY,
+)
+VERDICTS = ("right", "wrong", "corrected")
 GAMES_STARTED = Counter("statusbot_games_started", "Quiz games started.", ["platform"], registry=REGISTRY)
 GAMES_FINISHED = Counter(
     "statusbot_games_finished",
@@ -164,6 +171,8 @@ def watch(conversation: Conversation) -> None:
     for kind in KINDS:
         ANSWERS.labels(platform, kind)
     ABSTENTIONS.labels(platform)
+    for verdict in VERDICTS:
+        RATINGS.labels(platform, verdict)
     GAMES_STARTED.labels(platform)
     GAMES_FINISHED.labels(platform)
     IN_FLIGHT.labels(platform)
@@ -172,6 +181,7 @@ def watch(conversation: Conversation) -> None:
         observe_answer(platform, answer.kind, abstained=answer.certainty == "abstain")
 
     conversation.answered = answered
+    conversation.rated = lambda verdict: RATINGS.labels(platform, verdict).inc()
     try:  # opened by the adapter's warm-up already; a database that cannot be used has no games to count
         quiz = conversation.quiz
     except DatabaseUnusable:

@@ -130,12 +130,13 @@ class ChatRuntime:
             return refused
         return await self.replies(lambda: self.conversation.on_action(action_id, value, user, place))
 
-    async def form(self, form_id: str, text: str, user: User, place: Place) -> list[Reply]:
-        """A submitted form (the check dialog's pasted text)."""
+    async def form(self, form_id: str, text: str, user: User, place: Place, state: str = "") -> list[Reply]:
+        """A submitted form (the check dialog's pasted text, the code a 👎 expected) with the state it was opened
+        with."""
         refused = self.limits.command(user.id, place.workspace, place.channel, text)
         if refused is not None:
             return refused
-        return await self.replies(lambda: self.conversation.on_form(form_id, text, user, place))
+        return await self.replies(lambda: self.conversation.on_form(form_id, text, user, place, state))
 
     async def message(self, text: str, user: User, place: Place) -> list[Reply]:
         """A plain channel message (a typed quiz answer, or nothing); over the limits, silently nothing."""

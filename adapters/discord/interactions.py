@@ -46,7 +46,8 @@ def place_of(interaction: Interaction) -> Place:
     permissions = interaction.permissions
     moderator = interaction.guild_id is not None and (permissions.manage_messages or permissions.manage_guild)
     workspace = str(interaction.guild_id) if interaction.guild_id else "dm"
-    return Place(workspace, str(interaction.channel_id or "dm"), moderator)
+    name = str(getattr(interaction.channel, "name", "") or "")
+    return Place(workspace, str(interaction.channel_id or "dm"), moderator, name)
 
 
 def user_of(interaction: Interaction) -> User:
@@ -166,7 +167,12 @@ class Handler:
         await self.answer(interaction, lambda: self.runtime.command(command, text, user, place), place)
 
     async def button(self, interaction: Interaction, action_id: str, value: str) -> None:
-        """A click on one of our buttons."""
+        """A click on one of our buttons; one that opens a box ("Another code…") gets the box as its response."""
+        form = self.runtime.conversation.form_for_action(action_id, value)
+        if form is not None:  # the state rides in the box's custom_id, for whichever process receives it
+            box = FormModal(form[0], f"{form[0].id}|{interaction.id}|{form[1]}")
+            await self._guarded(interaction, interaction.response.send_modal(box))
+            return
         user, place = user_of(interaction), place_of(interaction)
         await self.answer(interaction, lambda: self.runtime.action(action_id, value, user, place), place)
 
@@ -265,11 +271,13 @@ class Handler:
     async def submitted(self, interaction: Interaction) -> None:
         """A dialog sent back, by whichever process receives it (the one that opened it may have restarted)."""
         data: dict[str, Any] = dict(interaction.data or {})
-        form_id = str(data.get("custom_id")).partition("|")[0]
+        # <form id>|<interaction id that opened it>|<state>
+        form_id, _, rest = str(data.get("custom_id")).partition("|")
+        state = rest.partition("|")[2]
         if interaction.type is discord.InteractionType.modal_submit and form_id in FORMS:
             text = _typed_text(data.get("components") or [])
             user, place = user_of(interaction), place_of(interaction)
-            await self.answer(interaction, lambda: self.runtime.form(form_id, text, user, place), place)
+            await self.answer(interaction, lambda: self.runtime.form(form_id, text, user, place, state), place)
 
     async def _guarded(self, interaction: Interaction, work: Awaitable[object]) -> None:
         await self.runtime.guarded(work, lambda reply: self._tell(Exchange(interaction), reply))
@@ -303,7 +311,7 @@ class FormModal(discord.ui.Modal):
         self.add_item(
             discord.ui.TextInput(
                 label=form.label[:LABEL_LIMIT],
-                style=discord.TextStyle.paragraph,
+                style=discord.TextStyle.paragraph if form.multiline else discord.TextStyle.short,
                 placeholder=form.placeholder[:PLACEHOLDER_LIMIT],
                 max_length=4000,
             )

@@ -24,7 +24,7 @@ def create_client(settings: Settings, *, engine: Engine | None = None, **tuning:
     ``clock_interval`` and ``countdown_every`` and the interaction ``patience`` (tests make them short)."""
     engine = engine or open_database()
     kb = knowledge()
-    platform = Platform("discord", private_answers=True, channel_messages=settings.message_content)
+    platform = Platform("discord", private_answers=True, channel_messages=settings.message_content, shared=True)
     conversation = Conversation(kb, platform=platform, quiz=lambda: default_quiz(kb, engine))
     runtime = ChatRuntime(conversation, MessageKeys(engine, "discord"))
     return StatusClient(

@@ -142,6 +142,7 @@ class SlackBot:
         text = incoming(str(body.get("text") or ""))
         team, channel, user_id = str(body.get("team_id", "")), str(body.get("channel_id", "")), str(body["user_id"])
         hint = str(body.get("user_name") or user_id)
+        where = str(body.get("channel_name") or "")
         # a plain lookup is ready at once (no database, no scenario engine): the acknowledgement carries it
         ready = self.runtime.instant(name, text, User(user_id, hint), Place(team, channel))
         if ready is not None:
@@ -155,9 +156,9 @@ class SlackBot:
             await self.runtime.guarded(opened, self.responder(context.respond))
             return
         moderator = False
-        if name == "quiz":
+        if self.runtime.conversation.moderated(name, text):
             hint, moderator = await self.profiles.get(context.client, team, user_id, hint)
-        place, user = Place(team, channel, moderator), User(user_id, hint)
+        place, user = Place(team, channel, moderator, where), User(user_id, hint)
         # the thread pool answers; the acknowledgement carries the answer when it is ready in time
         work = asyncio.ensure_future(
             self.runtime.replies(partial(self.runtime.conversation.on_command, name, text, user, place))
@@ -202,15 +203,19 @@ class SlackBot:
         user_id = str(user.get("id", ""))
         team = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
         channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
+        tell = self.responder(respond)
+        action_id, value = action_id_of(str(action.get("action_id", ""))), str(action.get("value", ""))
+        form = self.runtime.conversation.form_for_action(action_id, value)
+        if form is not None:  # a box to type into ("Another code…"), opened before the trigger expires (3 s)
+            view = form_view(form[0], metadata=f"{channel}|{form[1]}")  # its state comes back in the metadata
+            await self.runtime.guarded(client.views_open(trigger_id=body["trigger_id"], view=view), tell)
+            return
         # the same name for a player whether they click, type or use a command: users.info's, cached
         hint, _ = await self.profiles.get(
             client, team, user_id, str(user.get("name") or user.get("username") or user_id)
         )
         place = Place(team, channel)
-        tell = self.responder(respond)
-        replies = await self.runtime.action(
-            action_id_of(str(action.get("action_id", ""))), str(action.get("value", "")), User(user_id, hint), place
-        )
+        replies = await self.runtime.action(action_id, value, User(user_id, hint), place)
         await self.runtime.guarded(self.deliver(replies, place, SlackSender(client), tell), tell)
 
     @timed("slack", "form")
@@ -221,14 +226,13 @@ class SlackBot:
         text = str(((values.get("form") or {}).get("text") or {}).get("value") or "")
         user = body.get("user") or {}
         user_id = str(user.get("id", ""))
-        place = Place(
-            str(user.get("team_id") or (body.get("team") or {}).get("id") or ""),
-            str(view.get("private_metadata") or ""),
-        )
+        # the metadata is the channel, and after a "|" the state the form was opened with
+        channel, _, state = str(view.get("private_metadata") or "").partition("|")
+        place = Place(str(user.get("team_id") or (body.get("team") or {}).get("id") or ""), channel)
         if form is None:
             await ack()
             return
-        call = self.runtime.form(form.id, text, User(user_id, str(user.get("name") or user_id)), place)
+        call = self.runtime.form(form.id, text, User(user_id, str(user.get("name") or user_id)), place, state)
         replies = await asyncio.wait_for(call, timeout=ACK_WITHIN)
         await ack(response_action="update", view=result_view(form, replies))
 

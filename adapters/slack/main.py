@@ -141,7 +141,7 @@ class SlackRun:
         kb = knowledge()
         conversation = Conversation(
             kb,
-            platform=Platform("slack", private_answers=True, channel_messages=typed),
+            platform=Platform("slack", private_answers=True, channel_messages=typed, shared=True),
             quiz=lambda: default_quiz(kb, self.engine),
         )
         runtime = ChatRuntime(conversation, MessageKeys(self.engine, "slack"))

@@ -115,7 +115,7 @@ def form_view(form: Form, *, metadata: str) -> dict[str, Any]:
                 "element": {
                     "type": "plain_text_input",
                     "action_id": "text",
-                    "multiline": True,
+                    "multiline": form.multiline,
                     "max_length": 3000,
                     "placeholder": _plain(form.placeholder[:150]),
                 },

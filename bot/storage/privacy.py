@@ -36,7 +36,7 @@ PERSONAL: tuple[Personal, ...] = (
     Personal(t.practice, "player_id", "workspace", "practice question"),
     Personal(t.practice_state, "player_id", "workspace", "practice drill"),
     Personal(t.leaderboard_optouts, "player_id", "workspace", "leaderboard opt-out"),
-    # the feedback branch adds its table here: Personal(t.feedback, "user_id", "workspace", "feedback note"),
+    Personal(t.feedback, "user_id", "workspace", "rated answer"),
 )
 
 
@@ -51,7 +51,7 @@ class Expiring(NamedTuple):
 # Rows deleted once older than STATUSBOT_RETENTION_DAYS (besides finished games' per-question data, below).
 EXPIRING: tuple[Expiring, ...] = (
     Expiring(t.chat_messages, "posted_at"),
-    # the feedback branch adds its stored free text (abstained questions) here: Expiring(t.feedback, "created_at"),
+    Expiring(t.feedback, "asked_at"),  # the questions people typed, rated or abstained on
 )
 
 

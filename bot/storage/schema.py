@@ -130,3 +130,28 @@ chat_messages = Table(
     Column("message_id", String(100), nullable=False),
     Column("posted_at", Float, nullable=False, index=True),
 )
+
+# a workspace's or guild's team settings (/status settings), as JSON; no row: the defaults
+team_settings = Table(
+    "team_settings",
+    metadata,
+    Column("workspace", String(100), primary_key=True),
+    Column("settings", Text, nullable=False),  # JSON
+    Column("updated_at", Float, nullable=False),
+)
+
+# scenario answers kept for their ratings (👍/👎, the code expected) and the questions the bot abstained on
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workspace", String(100), nullable=False, index=True),
+    Column("user_id", String(100), nullable=False, index=True),  # the one column naming a person (forget-me)
+    Column("question", Text, nullable=False),
+    Column("answered", Text, nullable=False),  # JSON list of codes, best first; [] when the bot abstained
+    Column("certainty", String(20), nullable=False),
+    Column("verdict", String(20), nullable=False),  # unrated, right, wrong
+    Column("expected", Integer),  # after a 👎: the code expected (0: no code fits, the bot should abstain)
+    Column("asked_at", Float, nullable=False, index=True),
+    Column("rated_at", Float),
+)

@@ -1,0 +1,96 @@
+"""Team settings and feedback rows on SQLite and PostgreSQL: kept, rated, listed, swept and forgotten."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from sqlalchemy import Engine
+
+from bot.evaluation import read_questions
+from bot.feedback import export
+from bot.storage.privacy import forget
+from bot.storage.team_store import KEEP_UNRATED_SECONDS, TeamStore
+from bot.team import TeamSettings
+
+
+class Clock:
+    def __init__(self, now: float = 1_764_892_800.0) -> None:  # 2025-12-05 00:00 UTC
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_settings_are_kept_per_workspace(engine: Engine) -> None:
+    store = TeamStore(engine)
+    assert store.load_settings("T1") == {}
+    chosen = TeamSettings(visibility="channel", feedback=False, quiz_channels=(("C9", "quiz"),))
+    store.save_settings("T1", chosen.to_json())
+    store.save_settings("T1", chosen._replace(quiz_starters="moderators").to_json())
+    back = TeamSettings.from_json(store.load_settings("T1"))
+    assert back == TeamSettings("channel", False, (("C9", "quiz"),), "moderators", "")
+    assert store.load_settings("T2") == {}
+
+
+def test_unreadable_stored_settings_fall_back_to_the_defaults() -> None:
+    assert TeamSettings.from_json({"visibility": "loud", "quiz_channels": 5, "quiz_starters": None}) == TeamSettings()
+
+
+def test_ratings_are_listed_and_unrated_answers_are_not(engine: Engine) -> None:
+    clock = Clock()
+    store = TeamStore(engine, clock)
+    right = store.record("T1", "U1", "what code for duplicate email?", [409, 422], "sure")
+    wrong = store.record("T1", "U2", "user already exists on signup", [400, 409], "likely")
+    store.record("T1", "U1", "unrated question", [404], "sure")
+    abstained = store.record("T2", "U3", "the wifi is slow today", [], "abstain")
+    store.rate(right, "right")
+    store.rate(wrong, "wrong", 409)
+    rows = store.rows()
+    assert [(r.question, r.verdict, r.expected, r.answered) for r in rows] == [
+        ("what code for duplicate email?", "right", None, (409, 422)),
+        ("user already exists on signup", "wrong", 409, (400, 409)),
+        ("the wifi is slow today", "unrated", None, ()),
+    ]
+    assert [r.id for r in store.rows(workspace="T2")] == [abstained]
+    out = io.StringIO()
+    assert export(rows, out) == (3, 0)
+    assert [json.loads(line)["accept"] for line in out.getvalue().splitlines()] == [[409], [409], []]
+
+
+def test_since_leaves_out_older_questions_and_old_unrated_answers_are_swept(engine: Engine) -> None:
+    clock = Clock()
+    store = TeamStore(engine, clock)
+    old = store.record("T1", "U1", "old unrated", [409], "sure")
+    kept = store.record("T1", "U1", "old abstention", [], "abstain")
+    clock.now += KEEP_UNRATED_SECONDS + 1
+    new = store.record("T1", "U1", "new one", [201], "sure")
+    store.rate(new, "right")
+    assert store.get(old) is None  # swept: nobody rated it in 30 days
+    assert store.get(kept) is not None  # abstentions stay for the eval set
+    assert [r.question for r in store.rows(since=clock.now - 10)] == ["new one"]
+
+
+def test_forget_me_deletes_one_persons_feedback_in_one_workspace_only(engine: Engine) -> None:
+    store = TeamStore(engine)
+    for workspace, user in (("T1", "U1"), ("T1", "U1"), ("T1", "U2"), ("T2", "U1")):
+        store.rate(store.record(workspace, user, f"question of {user} in {workspace}", [409], "sure"), "right")
+    with engine.begin() as c:
+        assert forget(c, "T1", "U1").deleted["rated answer"] == 2
+    assert [r.question for r in store.rows()] == ["question of U2 in T1", "question of U1 in T2"]
+
+
+def test_an_export_loads_in_statusbot_eval(tmp_path, engine: Engine) -> None:
+    store = TeamStore(engine)
+    store.rate(store.record("T1", "U1", "Duplicate email on signup", [409], "sure"), "right")
+    store.rate(store.record("T1", "U2", "duplicate  EMAIL on signup", [409], "sure"), "wrong", 422)
+    store.rate(store.record("T1", "U2", "what's for lunch", [418], "unsure"), "wrong", 0)
+    store.rate(store.record("T1", "U2", "a 👎 nobody finished", [500], "sure"), "wrong")
+    path = tmp_path / "feedback.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        assert export(store.rows(), out) == (2, 1)
+    questions = read_questions(path)
+    assert [(q.text, q.accept) for q in questions] == [
+        ("Duplicate email on signup", (409, 422)),
+        ("what's for lunch", ()),
+    ]
