@@ -11,6 +11,21 @@ from bot.cards import answer_card, status_card
 from bot.forms import CHECK_FORM, FORMS, Form
 from bot.grammar import ACTION_NAMES, Command, closest, parse
 from bot.guide import GUIDE_ACTION, decode, guide_reply
+from bot.house_rules import (
+    MAX_RULES,
+    added_reply,
+    duplicate_reply,
+    full_reply,
+    house_card,
+    list_reply,
+    no_such_rule_reply,
+    not_allowed_reply,
+    problem_reply,
+    read_rule,
+    read_rule_command,
+    removed_reply,
+    typo_reply,
+)
 from bot.lesson import did_you_mean_action, help_reply, lesson_reply, mistakes_reply, unknown_command_reply
 from bot.platform import (
     CONSOLE_PLATFORM,
@@ -28,10 +43,12 @@ from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION
 from bot.reply import Action, Reply
 from bot.review_card import USAGE, review_reply
 from bot.storage.database import DatabaseUnusable
-from knowledge import Answer, Knowledge, ask, knowledge, quick_lookup
+from knowledge import Answer, HouseRule, Knowledge, ask, knowledge, quick_lookup, ruling
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from bot.storage.house_rules import HouseRuleStore
 
 log = logging.getLogger(__name__)
 
@@ -91,16 +108,17 @@ class Conversation:
         self.platform = platform
         self._quiz_factory = quiz or (lambda: default_quiz(self.kb))
         self._quiz: QuizChat | None = None
+        self._rules: HouseRuleStore | None = None
         self.quiz_error = ""  # why the quiz database could not be opened: said on each /quiz, never retried
         # told of every answer to a question: the chat adapters count them by kind (adapters/chat/metrics.py)
         self.answered: Callable[[Answer], None] | None = None
-        self._actions: dict[str, Callable[[Command], Reply]] = {
-            "ask": self._ask,
-            "guide": lambda _: guide_reply(self.kb),
+        self._actions: dict[str, Callable[[Command, Place], Reply]] = {
+            "ask": lambda command, place: self._ask(command, place),
+            "guide": lambda *_: guide_reply(self.kb),
             "check": self._check,
-            "mistakes": lambda _: mistakes_reply(self.kb),
-            "lesson": lambda _: lesson_reply(self.kb),
-            "help": lambda _: help_reply(self.prefix),
+            "mistakes": lambda *_: mistakes_reply(self.kb),
+            "lesson": lambda *_: lesson_reply(self.kb),
+            "help": lambda *_: help_reply(self.prefix),
         }
 
     @property
@@ -115,6 +133,22 @@ class Conversation:
                 self.quiz_error = str(error)
                 raise
         return self._quiz
+
+    @property
+    def house_rules(self) -> HouseRuleStore:
+        """The house rules of every workspace, kept in the quiz's database."""
+        if self._rules is None:
+            from bot.storage.house_rules import HouseRuleStore
+
+            self._rules = HouseRuleStore(self.quiz.service.store.engine)
+        return self._rules
+
+    def needs_moderator(self, command: str, argument: str) -> bool:
+        """Whether answering depends on the user moderating the place (a platform may have to look it up)."""
+        parsed = parse(f"/{command} {argument}")
+        if parsed.command == "quiz":
+            return True
+        return parsed.action == "rule" and read_rule_command(parsed.argument).verb in ("add", "remove")
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the quiz (its bank and database) and the
@@ -184,7 +218,8 @@ class Conversation:
                 version, _, rest = value.partition(":")
                 kind, _, question = rest.partition(":")
                 if version == "v1" and kind in SHARE_KINDS and question.strip():
-                    answer = self._actions[SHARE_KINDS[kind]](parse(f"/status {SHARE_KINDS[kind]} {question}"))
+                    command = parse(f"/status {SHARE_KINDS[kind]} {question}")
+                    answer = self._actions[SHARE_KINDS[kind]](command, place)
                     return [shared_by(answer, user.name)]
             if action_id == CARD_ACTION:
                 code = value.partition(":")[2]
@@ -235,10 +270,22 @@ class Conversation:
                 return [Reply(title=no_teams, colour="grey", private=True)]
             if command.action == "start" and (problem := self._pack_problem(command.argument)):
                 return [Reply(title="That question pack can't be played", text=problem, colour="grey", private=True)]
+            rules = self._house_rules(place) if command.action == "start" else ()
             return self.quiz.command(
-                command.action, command.argument, Player(*user), self._where(place), moderator=place.moderator
+                command.action,
+                command.argument,
+                Player(*user),
+                self._where(place),
+                moderator=place.moderator,
+                rules=rules,
             )
-        reply = self._ask(command, answer) if command.action == "ask" else self._actions[command.action](command)
+        if command.action == "rule":
+            return self._rule(command, user, place)
+        reply = (
+            self._ask(command, place, answer)
+            if command.action == "ask"
+            else self._actions[command.action](command, place)
+        )
         if self.platform.private_answers:
             reply = self._shareable(reply, command) if command.action in ("ask", "check") else reply
             reply = reply._replace(private=True)
@@ -279,7 +326,7 @@ class Conversation:
         share = Action(SHARE_ACTION, "Share in channel", f"v1:{kind}:{command.argument}")
         return reply._replace(private=True, actions=(*reply.actions, share))
 
-    def _ask(self, command: Command, answer: Answer | None = None) -> Reply:
+    def _ask(self, command: Command, place: Place, answer: Answer | None = None) -> Reply:
         if not command.argument:
             return help_reply(self.prefix)
         answer = answer or ask(command.argument)
@@ -294,15 +341,62 @@ class Conversation:
                     colour="grey",
                     private=True,
                 )
+        house = ruling(self.kb, self._house_rules(place), command.argument) if answer.kind == "scenario" else None
+        if house is not None:
+            return house_card(self.kb, house)
         reply = answer_card(self.kb, answer)
         return reply._replace(private=reply.private or answer.kind == "invalid")
 
-    def _check(self, command: Command) -> Reply:
+    def _check(self, command: Command, place: Place) -> Reply:
         if not command.argument:
             return Reply(title="Check an exchange", text=USAGE, colour="grey", private=True)
         from knowledge.review import review
 
-        return review_reply(self.kb, review(self.kb, command.argument))
+        return review_reply(self.kb, review(self.kb, command.argument, self._house_rules(place)))
+
+    # -- house rules -----------------------------------------------------------------
+    def _house_rules(self, place: Place) -> list[HouseRule]:
+        """The place's house rules; none while the database can't be reached, so answers go on without them."""
+        try:
+            return [stored.rule for stored in self.house_rules.rules(place.workspace)]
+        except Exception as error:
+            if not isinstance(error, DatabaseUnusable) and not _storage_failed(error):
+                raise
+            log.warning("house rules unavailable, answering without them: %s", str(error).splitlines()[0][:200])
+            return []
+
+    @staticmethod
+    def _may_change_rules(user: User, place: Place) -> bool:
+        """Admins and moderators of the place; in the terminal, the console's own user."""
+        return place.moderator or (user.id == CONSOLE_USER.id and place.workspace == CONSOLE.workspace)
+
+    def _rule(self, command: Command, user: User, place: Place) -> list[Reply]:
+        """/status rule add|list|remove; anything else after "rule" is a question."""
+        wanted = read_rule_command(command.argument)
+        if wanted.verb == "":
+            return self._dispatch(command._replace(action="ask", argument=f"rule {command.argument}"), user, place)
+        if wanted.verb == "typo":
+            return [typo_reply(wanted.argument)]
+        store = self.house_rules
+        if wanted.verb == "list":
+            return [list_reply(self.kb, [stored.rule for stored in store.rules(place.workspace)])]
+        if not self._may_change_rules(user, place):
+            return [not_allowed_reply()]
+        if wanted.verb == "remove":
+            number = wanted.argument.strip().lstrip("#")
+            removed = store.remove(place.workspace, int(number)) if number.isdigit() and len(number) < 4 else None
+            if removed is None:
+                return [no_such_rule_reply(wanted.argument.strip(), len(store.rules(place.workspace)))]
+            return [removed_reply(self.kb, removed.number, removed.rule)]
+        draft = read_rule(self.kb, wanted.argument)
+        if draft.rule is None:
+            return [problem_reply(draft.problem)]
+        added = store.add(place.workspace, draft.rule, user.id, most=MAX_RULES)
+        if added.outcome == "full":
+            return [full_reply()]
+        if added.existing is not None:
+            return [duplicate_reply(self.kb, added.existing.number, added.existing.rule)]
+        return [added_reply(self.kb, added.number, draft.rule)]
 
     def _safely(self, handle: Callable[[], list[Reply]]) -> list[Reply]:
         try:

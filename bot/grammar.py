@@ -56,6 +56,13 @@ STATUS = CommandSpec(
                 "HTTP/1.1 429 Too Many Requests",
             ),
         ),
+        Action(
+            "rule",
+            ("rules",),
+            "your team's house rules: its own code for a situation (add and remove: admins and moderators)",
+            "add <situation> -> <code> | list | remove <number>",
+            ("add validation error -> 400", "list", "remove 1"),
+        ),
         Action("mistakes", ("mistake", "pitfalls"), "the five common status code mistakes and how to avoid them"),
         Action("lesson", ("learn", "families", "basics"), "the five families and the codes worth knowing first"),
         Action("help", ("?", "commands", "usage"), "what you can ask"),

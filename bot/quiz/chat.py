@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import Connection
 
+from bot.house_rules import house_explanation
 from bot.quiz.bank import Bank
 from bot.quiz.game import TEAM_NAMES, Event, Game, Player
 from bot.quiz.options import OptionError, read_options, settings_from
@@ -26,7 +27,7 @@ from bot.quiz.replies import (
 from bot.quiz.service import QuizService, Step
 from bot.reply import Action, Reply
 from bot.storage.quiz_store import PracticeState
-from knowledge import Knowledge
+from knowledge import HouseRule, Knowledge
 
 PRACTICE_ACTION = "statusbot.quiz.practice"
 QUIZ_HELP = (
@@ -82,9 +83,14 @@ class QuizChat:
             if event.kind == "question":
                 out.append(question_reply(game, number=event.number - 1))
             elif event.kind == "reveal":
-                source = self.bank.by_id.get(game.questions[event.number - 1].id)
+                asked = game.questions[event.number - 1]
+                source = self.bank.by_id.get(asked.id)
                 explanation = source.explanation if source else ""
                 learn = source.learn if source else 0
+                if source is not None and asked.codes and source.codes:
+                    ruled = asked.codes[asked.answer]
+                    if ruled != source.codes[source.answer]:  # a house rule of the team gave this answer
+                        explanation, learn = house_explanation(self.kb, ruled, explanation), ruled
                 out.append(reveal_reply(self.kb, game, event.number - 1, explanation, learn))
             elif event.kind == "finished":
                 out.append(standings_reply(game, final=True))
@@ -92,9 +98,16 @@ class QuizChat:
 
     # -- commands ------------------------------------------------------------------
     def command(
-        self, action: str, argument: str, user: Player, where: Where, *, moderator: bool = False
+        self,
+        action: str,
+        argument: str,
+        user: Player,
+        where: Where,
+        *,
+        moderator: bool = False,
+        rules: Sequence[HouseRule] = (),
     ) -> list[Reply]:
-        """The replies to one /quiz command."""
+        """The replies to one /quiz command (``rules``: the workspace's house rules, for a game that starts)."""
         if action == "start":
             try:
                 settings = settings_from(argument)
@@ -104,7 +117,7 @@ class QuizChat:
             if settings.pack and settings.pack not in packs:
                 known = ", ".join(packs) or "none yet"
                 return [private(f"There is no question pack named {settings.pack!r}", f"Packs: {known}.")]
-            step = self.service.start(where.workspace, where.channel, user, settings)
+            step = self.service.start(where.workspace, where.channel, user, settings, rules)
             if step.refused:
                 return [*self.replies(step), private(step.refused, step.hint or self._where_it_stands(step.game))]
             return self.replies(step)

@@ -159,7 +159,7 @@ def test_migration_upgrades_a_populated_database_from_the_first_revision(tmp_pat
         # only the columns revision 0001 has
         c.execute(insert(table("quiz_results", *(column(name) for name in first))).values(**first))
     migrate(engine)
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == "0007"
     quiz = service(engine, FakeClock())
     assert quiz.leaderboard(channel="C")[0].points == 120
     quiz.store.save_box("W", "u1", "q1", 3)
