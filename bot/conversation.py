@@ -25,6 +25,7 @@ from bot.house_rules import (
     read_rule_command,
     removed_reply,
     typo_reply,
+    unavailable_reply,
 )
 from bot.lesson import did_you_mean_action, help_reply, lesson_reply, mistakes_reply, unknown_command_reply
 from bot.platform import (
@@ -377,7 +378,10 @@ class Conversation:
             return self._dispatch(command._replace(action="ask", argument=f"rule {command.argument}"), user, place)
         if wanted.verb == "typo":
             return [typo_reply(wanted.argument)]
-        store = self.house_rules
+        try:
+            store = self.house_rules
+        except DatabaseUnusable as error:
+            return [unavailable_reply(str(error))]
         if wanted.verb == "list":
             return [list_reply(self.kb, [stored.rule for stored in store.rules(place.workspace)])]
         if not self._may_change_rules(user, place):

@@ -142,6 +142,11 @@ def problem_reply(problem: tuple[str, str]) -> Reply:
     return _note(*problem)
 
 
+def unavailable_reply(reason: str) -> Reply:
+    """The database the rules live in can't be opened: which setting, and what it should be."""
+    return _note(f"House rules are unavailable: {reason}")
+
+
 def typo_reply(meant: str) -> Reply:
     """``/status rule ad ...``."""
     return _note(f"Did you mean /status rule {meant}?", USAGE)
@@ -233,6 +238,6 @@ def house_card(kb: Knowledge, ruling: Ruling) -> Reply:
     )
 
 
-def house_explanation(kb: Knowledge, code: int, rfc_explanation: str) -> str:
-    """A quiz reveal for a question a house rule answers: the rule, then what the RFCs say."""
-    return f"House rule: {label(kb, code)}.\nRFC default: {rfc_explanation}"
+def house_explanation(kb: Knowledge, code: int, default: int, rfc_explanation: str) -> str:
+    """A quiz reveal for a question a house rule answers: the rule, then what the RFCs say and why."""
+    return f"House rule: {label(kb, code)}. The RFC default is {label(kb, default)}:\n{rfc_explanation}"

@@ -10,7 +10,8 @@ the scenario engine in one of two ways:
   "validation error" also covers "missing required field" when the engine files both under the
   request failing validation.
 
-Several matching rules: the one covering most of the question wins, then the earlier one.
+Several matching rules: the best covered wins, then the more specific (more words, rarer ones), then
+the earlier one.
 """
 
 from __future__ import annotations
@@ -93,8 +94,13 @@ def ruling(kb: Knowledge, rules: Sequence[HouseRule], question: str) -> Ruling |
     """The house rule ``question`` falls under, if any (see the module's notes)."""
     if not rules or not question.strip():
         return None
-    scored = [(coverage(kb, rule, question), -number, number, rule) for number, rule in enumerate(rules, start=1)]
+    # the best covered; between equals, the more specific rule (more words, rarer ones), then the earlier
+    scored = [
+        (coverage(kb, rule, question), sum(_read(kb, rule.situation).words.values()), -number)
+        for number, rule in enumerate(rules, start=1)
+    ]
     best = max(scored)
     if best[0] <= 0:
         return None
-    return Ruling(best[2], best[3], _read(kb, question).best)
+    number = -best[2]
+    return Ruling(number, rules[number - 1], _read(kb, question).best)

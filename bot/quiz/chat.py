@@ -88,9 +88,9 @@ class QuizChat:
                 explanation = source.explanation if source else ""
                 learn = source.learn if source else 0
                 if source is not None and asked.codes and source.codes:
-                    ruled = asked.codes[asked.answer]
-                    if ruled != source.codes[source.answer]:  # a house rule of the team gave this answer
-                        explanation, learn = house_explanation(self.kb, ruled, explanation), ruled
+                    ruled, default = asked.codes[asked.answer], source.codes[source.answer]
+                    if ruled != default:  # a house rule of the team gave this answer
+                        explanation, learn = house_explanation(self.kb, ruled, default, explanation), ruled
                 out.append(reveal_reply(self.kb, game, event.number - 1, explanation, learn))
             elif event.kind == "finished":
                 out.append(standings_reply(game, final=True))
