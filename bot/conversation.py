@@ -103,6 +103,7 @@ class Conversation:
         prefix: str = "/",
         quiz: Callable[[], QuizChat] | None = None,
         platform: Platform = CONSOLE_PLATFORM,
+        rules: Callable[[], HouseRuleStore] | None = None,
     ) -> None:
         self.kb = kb or knowledge()
         self.prefix = prefix
@@ -110,6 +111,7 @@ class Conversation:
         self._quiz_factory = quiz or (lambda: default_quiz(self.kb))
         self._quiz: QuizChat | None = None
         self._rules: HouseRuleStore | None = None
+        self._rules_factory = rules or self._rules_beside_quiz
         self.quiz_error = ""  # why the quiz database could not be opened: said on each /quiz, never retried
         # told of every answer to a question: the chat adapters count them by kind (adapters/chat/metrics.py)
         self.answered: Callable[[Answer], None] | None = None
@@ -137,12 +139,16 @@ class Conversation:
 
     @property
     def house_rules(self) -> HouseRuleStore:
-        """The house rules of every workspace, kept in the quiz's database."""
+        """The house rules of every workspace, opened on first use."""
         if self._rules is None:
-            from bot.storage.house_rules import HouseRuleStore
-
-            self._rules = HouseRuleStore(self.quiz.service.store.engine)
+            self._rules = self._rules_factory()
         return self._rules
+
+    def _rules_beside_quiz(self) -> HouseRuleStore:
+        """By default the rules are kept in the quiz's database."""
+        from bot.storage.house_rules import HouseRuleStore
+
+        return HouseRuleStore(self.quiz.service.store.engine)
 
     def needs_moderator(self, command: str, argument: str) -> bool:
         """Whether answering depends on the user moderating the place (a platform may have to look it up)."""
