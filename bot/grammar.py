@@ -56,6 +56,9 @@ STATUS = CommandSpec(
                 "HTTP/1.1 429 Too Many Requests",
             ),
         ),
+        Action("mistakes", ("mistake", "pitfalls"), "the five common status code mistakes and how to avoid them"),
+        Action("lesson", ("learn", "families", "basics"), "the five families and the codes worth knowing first"),
+        Action("help", ("?", "commands", "usage"), "what you can ask"),
         Action(
             "rule",
             ("rules",),
@@ -63,9 +66,6 @@ STATUS = CommandSpec(
             "add <situation> -> <code> | list | remove <number>",
             ("add validation error -> 400", "list", "remove 1"),
         ),
-        Action("mistakes", ("mistake", "pitfalls"), "the five common status code mistakes and how to avoid them"),
-        Action("lesson", ("learn", "families", "basics"), "the five families and the codes worth knowing first"),
-        Action("help", ("?", "commands", "usage"), "what you can ask"),
     ),
 )
 QUIZ = CommandSpec(
