@@ -236,7 +236,7 @@ class Conversation:
             if action_id == ANSWER_ACTION:
                 return self.quiz.click(value, Player(*user), self._where(place))
             if action_id == PRACTICE_ACTION:
-                return self.quiz.practice_click(value, Player(*user), self._where(place))
+                return self.quiz.practice_click(value, Player(*user), self._where(place), self._house_rules(place))
             return [Reply(title="That button no longer works", text="Try the command again.", private=True)]
 
         return self._safely(handle)
@@ -277,7 +277,7 @@ class Conversation:
                 return [Reply(title=no_teams, colour="grey", private=True)]
             if command.action == "start" and (problem := self._pack_problem(command.argument)):
                 return [Reply(title="That question pack can't be played", text=problem, colour="grey", private=True)]
-            rules = self._house_rules(place) if command.action == "start" else ()
+            rules = self._house_rules(place) if command.action in ("start", "practice") else ()
             return self.quiz.command(
                 command.action,
                 command.argument,

@@ -254,3 +254,17 @@ def test_a_game_without_rules_keeps_the_rfc_answer(engine):
     assert step.game is not None
     question = next(q for q in step.game.questions if q.id == "mistake:2")
     assert question.correct == "422 Unprocessable Content"
+
+
+def test_a_practice_answer_follows_the_house_rule(talk):
+    from bot.quiz.chat import PRACTICE_ACTION
+
+    # the first choice of "mistake:2" in the bank's order: 422 by the RFCs, 400 under the team's rule
+    click = "v1:mistake:2|7|0"
+    before = talk.on_action(PRACTICE_ACTION, click)[0]
+    assert before.title == "Right!"
+    assert before.text.startswith("404 says the thing at that URL does not exist")
+    say(talk, "/status rule add validation error -> 400")
+    after = talk.on_action(PRACTICE_ACTION, click)[0]
+    assert after.title == "Right!"
+    assert after.text.startswith("House rule: 400 Bad Request. The RFC default is 422 Unprocessable Content:\n404 says")
