@@ -193,8 +193,9 @@ def no_such_rule_reply(argument: str, count: int) -> Reply:
     if count == 0:
         return _note("There are no house rules to remove", "Admins and moderators add one with " + USAGE.split("\n")[0])
     shown = argument if len(argument) <= 20 else argument[:20] + "…"
-    asked = f"There is no house rule “{shown}”" if argument else "Which house rule?"
-    return _note(asked, f"Give the number /status rule list shows, from 1 to {count}: /status rule remove 1.")
+    missing = f"There is no house rule “{shown}”. " if argument else ""  # user text stays out of the title
+    how = f"Give the number /status rule list shows, from 1 to {count}: /status rule remove 1."
+    return _note("Which house rule?", missing + how)
 
 
 def list_reply(kb: Knowledge, rules: list[HouseRule]) -> Reply:

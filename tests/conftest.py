@@ -228,11 +228,7 @@ def pg_schema() -> Iterator[str]:
 
 
 def no_house_rules() -> HouseRuleStore:
-    """A team without house rules (an empty database in memory), for conversations that must answer by the RFCs
-    without opening the quiz."""
-    from bot.storage.database import make_engine, migrate
+    """A team without house rules, for conversations that must answer by the RFCs without opening the quiz."""
     from bot.storage.house_rules import HouseRuleStore
 
-    engine = make_engine("sqlite://")
-    migrate(engine)
-    return HouseRuleStore(engine)
+    return HouseRuleStore.in_memory()

@@ -48,6 +48,15 @@ class HouseRuleStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    @classmethod
+    def in_memory(cls) -> HouseRuleStore:
+        """A store of its own in an in-memory SQLite database, for one thread (tests and the fuzzer)."""
+        from bot.storage.database import make_engine, migrate
+
+        engine = make_engine("sqlite://")
+        migrate(engine)
+        return cls(engine)
+
     @contextmanager
     def _changing(self, workspace: str) -> Iterator[Connection]:
         with self.engine.begin() as c:
