@@ -11,22 +11,7 @@ from bot.cards import answer_card, status_card
 from bot.forms import CHECK_FORM, FORMS, Form
 from bot.grammar import ACTION_NAMES, Command, closest, parse
 from bot.guide import GUIDE_ACTION, decode, guide_reply
-from bot.house_rules import (
-    MAX_RULES,
-    added_reply,
-    duplicate_reply,
-    full_reply,
-    house_card,
-    list_reply,
-    no_such_rule_reply,
-    not_allowed_reply,
-    problem_reply,
-    read_rule,
-    read_rule_command,
-    removed_reply,
-    typo_reply,
-    unavailable_reply,
-)
+from bot.house_rules import house_card, read_rule_command, rule_reply, unavailable_reply
 from bot.lesson import did_you_mean_action, help_reply, lesson_reply, mistakes_reply, unknown_command_reply
 from bot.platform import (
     CONSOLE_PLATFORM,
@@ -382,31 +367,11 @@ class Conversation:
         wanted = read_rule_command(command.argument)
         if wanted.verb == "":
             return self._dispatch(command._replace(action="ask", argument=f"rule {command.argument}"), user, place)
-        if wanted.verb == "typo":
-            return [typo_reply(wanted.argument)]
         try:
             store = self.house_rules
         except DatabaseUnusable as error:
             return [unavailable_reply(str(error))]
-        if wanted.verb == "list":
-            return [list_reply(self.kb, [stored.rule for stored in store.rules(place.workspace)])]
-        if not self._may_change_rules(user, place):
-            return [not_allowed_reply()]
-        if wanted.verb == "remove":
-            number = wanted.argument.strip().lstrip("#")
-            removed = store.remove(place.workspace, int(number)) if number.isdigit() and len(number) < 4 else None
-            if removed is None:
-                return [no_such_rule_reply(wanted.argument.strip(), len(store.rules(place.workspace)))]
-            return [removed_reply(self.kb, removed.number, removed.rule)]
-        draft = read_rule(self.kb, wanted.argument)
-        if draft.rule is None:
-            return [problem_reply(draft.problem)]
-        added = store.add(place.workspace, draft.rule, user.id, most=MAX_RULES)
-        if added.outcome == "full":
-            return [full_reply()]
-        if added.existing is not None:
-            return [duplicate_reply(self.kb, added.existing.number, added.existing.rule)]
-        return [added_reply(self.kb, added.number, draft.rule)]
+        return [rule_reply(self.kb, store, wanted, place.workspace, user.id, self._may_change_rules(user, place))]
 
     def _safely(self, handle: Callable[[], list[Reply]]) -> list[Reply]:
         try:

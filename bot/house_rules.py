@@ -8,13 +8,16 @@ typed that is shown back is escaped by the renderers like any other text.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.cards import label, status_fields, status_links, title_of
 from bot.grammar import closest
 from bot.reply import Field, Reply, colour_of
 from knowledge import HouseRule, Knowledge, Ruling, Status, quick_lookup
 from knowledge.house_rules import describes_something
+
+if TYPE_CHECKING:
+    from bot.storage.house_rules import HouseRuleStore
 
 MAX_RULES = 20  # per workspace or guild: enough for a team's conventions, and the list fits one message
 MAX_SITUATION = 100  # characters
@@ -242,3 +245,32 @@ def house_card(kb: Knowledge, ruling: Ruling) -> Reply:
 def house_explanation(kb: Knowledge, code: int, default: int, rfc_explanation: str) -> str:
     """A quiz reveal for a question a house rule answers: the rule, then what the RFCs say and why."""
     return f"House rule: {label(kb, code)}. The RFC default is {label(kb, default)}:\n{rfc_explanation}"
+
+
+def rule_reply(
+    kb: Knowledge, store: HouseRuleStore, wanted: RuleCommand, workspace: str, author: str, may_change: bool
+) -> Reply:
+    """Carry out ``/status rule add|list|remove`` (or say why not) for ``workspace``; ``may_change``: the user is
+    an admin or moderator there."""
+    if wanted.verb == "typo":
+        return typo_reply(wanted.argument)
+    if wanted.verb == "list":
+        return list_reply(kb, [stored.rule for stored in store.rules(workspace)])
+    if not may_change:
+        return not_allowed_reply()
+    if wanted.verb == "remove":
+        number = wanted.argument.strip().lstrip("#")
+        fits = number.isascii() and number.isdigit() and len(number) < 4
+        removed = store.remove(workspace, int(number)) if fits else None
+        if removed is None:
+            return no_such_rule_reply(wanted.argument.strip(), len(store.rules(workspace)))
+        return removed_reply(kb, removed.number, removed.rule)
+    draft = read_rule(kb, wanted.argument)
+    if draft.rule is None:
+        return problem_reply(draft.problem)
+    added = store.add(workspace, draft.rule, author, most=MAX_RULES)
+    if added.outcome == "full":
+        return full_reply()
+    if added.existing is not None:
+        return duplicate_reply(kb, added.existing.number, added.existing.rule)
+    return added_reply(kb, added.number, draft.rule)

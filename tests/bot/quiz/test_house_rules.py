@@ -112,6 +112,7 @@ def test_each_workspace_and_the_console_have_their_own_rules(talk):
         ("remove", "Which house rule?", "from 1 to 1"),
         ("remove 2", "Which house rule?", "There is no house rule “2”. Give the number"),
         ("remove first", "Which house rule?", "There is no house rule “first”. Give the number"),
+        ("remove ²", "Which house rule?", "There is no house rule “²”. Give the number"),
         ("ad token expired -> 401", "Did you mean /status rule add?", "/status rule list"),
         ("add Validation Error! -> 422", "There is already a house rule for that situation", "/status rule remove 1"),
     ],
