@@ -33,8 +33,9 @@ VERBS = {
     "delete": "remove",
     "del": "remove",
 }
+EXAMPLE = "/status rule add validation error -> 400"
 USAGE = (
-    "/status rule add <situation> -> <code>   e.g. /status rule add validation error -> 400\n"
+    f"/status rule add <situation> -> <code>   e.g. {EXAMPLE}\n"
     "/status rule list\n"
     "/status rule remove <number>   (the number /status rule list shows)"
 )
@@ -96,6 +97,8 @@ def read_rule(kb: Knowledge, text: str) -> Draft:
     situation, code_text = situation.strip(), code_text.strip()
     if not arrow:
         return Draft(None, ("A house rule needs an arrow between the situation and the code", USAGE))
+    if _NUMBER.fullmatch(situation) and not _NUMBER.match(code_text):
+        return Draft(None, ("The situation comes first, then the code", f"For example: {EXAMPLE}"))
     if not any(ch.isalnum() for ch in situation):
         return Draft(None, ("Which situation is the rule for?", f"Describe it before the arrow.\n{USAGE}"))
     if len(situation) > MAX_SITUATION:

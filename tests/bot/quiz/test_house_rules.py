@@ -100,6 +100,7 @@ def test_each_workspace_and_the_console_have_their_own_rules(talk):
     [
         ("add validation error 400", "A house rule needs an arrow between the situation and the code", "rule list"),
         ("add -> 400", "Which situation is the rule for?", "Describe it before the arrow."),
+        ("add 400 -> validation error", "The situation comes first, then the code", "For example: /status rule add"),
         ("add ?! → 400", "Which situation is the rule for?", "Describe it before the arrow."),
         ("add validation error ->", "Which code should the rule give?", "Put it after the arrow."),
         ("add validation error -> 999", "That code can't be a house rule", "999 isn't a registered status code"),
