@@ -205,18 +205,18 @@ def no_such_rule_reply(argument: str, count: int) -> Reply:
 
 
 def list_reply(kb: Knowledge, rules: list[HouseRule]) -> Reply:
-    """The team's rules, numbered as ``remove`` takes them."""
+    """The team's rules, numbered as ``remove`` takes them (a field each, so no rule is cut off the list)."""
     if not rules:
         return _note(
             "No house rules yet",
             "Answers follow the RFCs. Admins and moderators can add a team's own choice:\n" + USAGE.split("\n")[0],
         )
-    lines = [f"{n}. {rule_line(kb, rule)}" for n, rule in enumerate(rules, start=1)]
     return Reply(
         title=f"House rules ({len(rules)})",
-        text="\n".join(lines),
+        text="Answers on these situations show the house rule first, the RFC default beside it.",
+        fields=tuple(Field(f"Rule {n}", rule_line(kb, rule)) for n, rule in enumerate(rules, start=1)),
         colour="grey",
-        footer="Answers on these situations show the house rule first, the RFC default beside it.",
+        footer="/status rule remove <number> (admins and moderators)",
         private=True,
     )
 

@@ -32,7 +32,7 @@ async def test_a_moderators_rule_changes_answers_and_checks(bot, fake, world):
     )
     listed = await status(fake, world, "rule list", world.ada)
     assert title(listed) == "House rules (1)"
-    assert "1. “validation error” → 400 Bad Request" in text_of(listed)
+    assert "Rule 1\n“validation error” → 400 Bad Request" in text_of(listed)
 
     after = await status(fake, world, "what code for a validation error on signup?", world.bob)
     assert title(after) == "House rule: 400 Bad Request"

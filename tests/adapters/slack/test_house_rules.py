@@ -38,7 +38,7 @@ def test_an_admins_rule_changes_answers_and_checks_and_members_only_list(slack: 
         fake.admins.discard("U9")
     listed = status(slack, fake, "rule list", **bob)
     assert header(listed) == "House rules (1)"
-    assert "1. “validation error” → 400 Bad Request" in texts(listed)
+    assert "Rule 1*\n“validation error” → 400 Bad Request" in texts(listed)
 
     after = status(slack, fake, "what code for a validation error on signup?", **bob)
     assert header(after) == "House rule: 400 Bad Request"
@@ -79,7 +79,7 @@ def test_bad_rules_are_refused_and_user_text_is_escaped(slack: SlackProcess, fak
     raw = " ".join(block["text"]["text"] for block in listed if "text" in block)
     assert "<!channel>" not in raw and "<@U1>" not in raw and "@here" not in raw
     assert "@\u200bhere" in raw  # shown, but it can't notify anyone
-    assert "1. “!channel @here ping storm @U1” → 429 Too Many Requests" in texts(listed)
+    assert "Rule 1*\n“!channel @here ping storm @U1” → 429 Too Many Requests" in texts(listed)
     assert fake.rejected == [] and slack.running()
 
 

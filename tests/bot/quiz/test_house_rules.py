@@ -34,8 +34,8 @@ def say(talk: Conversation, text: str, user: User = CONSOLE_USER, place: Place =
     return replies[0]
 
 
-def listed(talk: Conversation, place: Place = CONSOLE) -> str:
-    return say(talk, "/status rule list", EVE, place).text
+def listed(talk: Conversation, place: Place = CONSOLE) -> list[tuple[str, str]]:
+    return [(field.name, field.value) for field in say(talk, "/status rule list", EVE, place).fields]
 
 
 # -- the store -----------------------------------------------------------------------------------------------
@@ -69,11 +69,15 @@ def test_adding_listing_and_removing_in_the_console(talk):
     assert say(talk, "/status rule add resources a user may not see → 404").title == "House rule 2 added"
     rules = say(talk, "/status rules")
     assert rules.title == "House rules (2)"
-    assert rules.text == "1. “validation error” → 400 Bad Request\n2. “resources a user may not see” → 404 Not Found"
+    assert rules.text == "Answers on these situations show the house rule first, the RFC default beside it."
+    assert listed(talk) == [
+        ("Rule 1", "“validation error” → 400 Bad Request"),
+        ("Rule 2", "“resources a user may not see” → 404 Not Found"),
+    ]
     gone = say(talk, "/status rule remove 1")
     assert gone.title == "House rule 1 removed"
     assert gone.text.startswith("“validation error” → 400 Bad Request\n")
-    assert say(talk, "/status rule list").text == "1. “resources a user may not see” → 404 Not Found"
+    assert listed(talk) == [("Rule 1", "“resources a user may not see” → 404 Not Found")]
 
 
 def test_only_admins_and_moderators_change_rules_and_anyone_lists_them(talk):
@@ -82,7 +86,7 @@ def test_only_admins_and_moderators_change_rules_and_anyone_lists_them(talk):
     assert refused.private
     assert say(talk, "/status rule add validation error -> 400", EVE, ADMIN).title == "House rule 1 added"
     assert say(talk, "/status rule remove 1", EVE, MEMBER).title == "Only admins and moderators can change house rules"
-    assert listed(talk, MEMBER) == "1. “validation error” → 400 Bad Request"
+    assert listed(talk, MEMBER) == [("Rule 1", "“validation error” → 400 Bad Request")]
     # another user in the terminal is no admin there: only the console's own user is
     assert say(talk, "/status rule remove 1", EVE).title == "Only admins and moderators can change house rules"
 
@@ -124,7 +128,7 @@ def test_bad_input_gets_a_friendly_line_and_changes_nothing(talk, text, title, s
     assert reply.title == title
     assert says in reply.text
     assert reply.private
-    assert listed(talk) == "1. “validation error” → 400 Bad Request"
+    assert listed(talk) == [("Rule 1", "“validation error” → 400 Bad Request")]
 
 
 def test_a_name_works_as_the_code():
@@ -141,9 +145,11 @@ def say_fresh(text: str) -> Reply:
     return say(Conversation(KB, quiz=lambda: default_quiz(KB, engine)), text)
 
 
+TWENTY_CODES = (400, 401, 403, 404, 409, 410, 412, 413, 415, 422, 429, 500, 502, 503, 504, 301, 302, 304, 201, 204)
+
+
 def test_at_most_twenty_rules_per_team(talk):
-    codes = (400, 401, 403, 404, 409, 410, 412, 413, 415, 422, 429, 500, 502, 503, 504, 301, 302, 304, 201, 204)
-    for n, code in enumerate(codes, start=1):
+    for n, code in enumerate(TWENTY_CODES, start=1):
         assert say(talk, f"/status rule add situation number {n} -> {code}").title == f"House rule {n} added"
     full = say(talk, "/status rule add one more situation -> 400")
     assert full.title == "This team already has 20 house rules, the most it can have"
@@ -270,3 +276,25 @@ def test_a_practice_answer_follows_the_house_rule(talk):
     after = talk.on_action(PRACTICE_ACTION, click)[0]
     assert after.title == "Right!"
     assert after.text.startswith("House rule: 400 Bad Request. The RFC default is 422 Unprocessable Content:\n404 says")
+
+
+def test_twenty_long_rules_full_of_markup_are_all_listed_within_both_platforms_limits(talk):
+    from adapters.discord import render as discord_render
+    from adapters.slack import render as slack_render
+    from tests.fakes import blockkit, discord_limits
+
+    for n, code in enumerate(TWENTY_CODES, start=1):
+        situation = (f"rule {n:02} " + "<&>[x](y)@everyone " * 5)[:100]  # most of it escaped when shown
+        assert say(talk, f"/status rule add {situation} -> {code}").title == f"House rule {n} added"
+    reply = say(talk, "/status rule list")
+    slack = slack_render.message(reply)
+    assert blockkit.validate_message(slack) == []
+    shown = " ".join(block["text"]["text"] for block in slack["blocks"] if "text" in block)
+    assert all(f"*Rule {n}*\n“rule {n:02} &lt;&amp;&gt;" in shown for n in range(1, 21))
+    assert "<&>" not in shown and "@everyone" not in shown
+    assert "” → 204 No Content" in shown  # the last rule, whole
+    embed = discord_render.message(reply)["embed"].to_dict()
+    assert discord_limits.validate_message({"embeds": [embed], "allowed_mentions": {"parse": []}}) == []
+    assert [field["name"] for field in embed["fields"]] == [f"Rule {n}" for n in range(1, 21)]
+    assert embed["fields"][0]["value"].endswith("” → 400 Bad Request")
+    assert embed["fields"][19]["value"].endswith("” → 204 No Content")
