@@ -298,3 +298,13 @@ def test_twenty_long_rules_full_of_markup_are_all_listed_within_both_platforms_l
     assert [field["name"] for field in embed["fields"]] == [f"Rule {n}" for n in range(1, 21)]
     assert embed["fields"][0]["value"].endswith("” → 400 Bad Request")
     assert embed["fields"][19]["value"].endswith("” → 204 No Content")
+
+
+def test_a_rule_added_in_one_process_applies_at_once_in_another(engine):
+    first = Conversation(KB, quiz=lambda: default_quiz(KB, engine))
+    second = Conversation(KB, quiz=lambda: default_quiz(KB, engine))
+    assert say(second, "what code for a validation error?", EVE, MEMBER).title.startswith("422 ")
+    assert say(first, "/status rule add validation error -> 400", EVE, ADMIN).title == "House rule 1 added"
+    assert say(second, "what code for a validation error?", EVE, MEMBER).title == "House rule: 400 Bad Request"
+    assert say(second, "/status rule remove 1", EVE, ADMIN).title == "House rule 1 removed"
+    assert say(first, "what code for a validation error?", EVE, MEMBER).title.startswith("422 ")
