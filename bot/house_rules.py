@@ -15,6 +15,7 @@ from bot.grammar import closest
 from bot.reply import Field, Reply, colour_of
 from knowledge import HouseRule, Knowledge, Ruling, Status, quick_lookup
 from knowledge.house_rules import describes_something
+from knowledge.text import clean
 
 if TYPE_CHECKING:
     from bot.storage.house_rules import HouseRuleStore
@@ -94,7 +95,8 @@ def _code(kb: Knowledge, text: str) -> Status | str:
 def read_rule(kb: Knowledge, text: str) -> Draft:
     """The rule ``add`` was given, or the friendly reason it can't be one."""
     situation, arrow, code_text = text.rpartition("→")
-    situation, code_text = situation.strip(), code_text.strip()
+    # one line, without control characters (PostgreSQL refuses NUL) or odd spacing
+    situation, code_text = clean(situation), clean(code_text)
     if not arrow:
         return Draft(None, ("A house rule needs an arrow between the situation and the code", USAGE))
     if _NUMBER.fullmatch(situation) and not _NUMBER.match(code_text):
@@ -106,7 +108,7 @@ def read_rule(kb: Knowledge, text: str) -> Draft:
             None,
             (
                 "That situation is too long for a house rule",
-                f"Keep it under {MAX_SITUATION} characters (it has {len(situation):,}): a few words such as "
+                f"Keep it to {MAX_SITUATION} characters (it has {len(situation):,}): a few words such as "
                 "“validation error” or “resource the user may not see”.",
             ),
         )

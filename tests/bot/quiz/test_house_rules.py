@@ -131,6 +131,12 @@ def test_bad_input_gets_a_friendly_line_and_changes_nothing(talk, text, title, s
     assert listed(talk) == [("Rule 1", "“validation error” → 400 Bad Request")]
 
 
+def test_a_situation_is_kept_on_one_line_without_control_characters(talk):
+    added = say(talk, "/status rule add validation\x00 error\n  on   signup -> 400")
+    assert added.text.startswith("“validation error on signup” → 400 Bad Request\n")
+    assert listed(talk) == [("Rule 1", "“validation error on signup” → 400 Bad Request")]
+
+
 def test_a_name_works_as_the_code():
     assert say_fresh("/status rule add duplicate email -> unprocessable entity").text.startswith(
         "“duplicate email” → 422 Unprocessable Content\n"
