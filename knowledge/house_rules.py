@@ -6,9 +6,13 @@ the scenario engine in one of two ways:
 
 * the question's words cover most of the rule's words (weighted as the engine weighs them, synonyms
   included): "validation error" covers "what code for a validation error on signup"; or
-* both resolve to the same curated situation of the engine (the same code for the same reason), so
-  "validation error" also covers "missing required field" when the engine files both under the
-  request failing validation.
+* the question resolves to the curated situation the rule resolves to (the same code for the same
+  reason): "validation error" also covers "invalid email format", which the engine files under "a field
+  value fails validation"; or
+* the question shares some of the rule's words and resolves to another curated situation the engine
+  reads in the rule almost as strongly: "resources a user may not see" reads as hiding that a resource
+  exists (404) and, nearly as well, as lacking permission (403), so it covers "user lacks permission to
+  view the resource".
 
 Several matching rules: the best covered wins, then the more specific (more words, rarer ones), then
 the earlier one.
@@ -25,6 +29,8 @@ from knowledge.index import Knowledge
 
 COVERED = 0.6  # the share of the rule's (weighted) words a question must contain
 SITUATION_EVIDENCE = 0.3  # how sure the engine must be of a reading for two texts to share a situation
+STRONG_EVIDENCE = 0.5  # a further reading of the rule this sure counts as one of its situations…
+SHARED_WORDS = 0.3  # …for a question that also has this share of the rule's words
 
 
 class HouseRule(NamedTuple):
@@ -49,6 +55,7 @@ class _Reading(NamedTuple):
     covers: frozenset[str]  # the stems plus their synonyms
     situation: tuple[int, str] | None  # (code, reason) of the curated situation it resolves to
     best: Match | None
+    also: frozenset[tuple[int, str]]  # further curated situations read almost as strongly
 
 
 @lru_cache(maxsize=4096)  # rules and quiz situations repeat; readings are pure functions of the text
@@ -63,9 +70,10 @@ def _read(kb: Knowledge, text: str) -> _Reading:
     ranked, _ = scenarios.rank(text)
     top = ranked[0] if ranked else None
     if top is None or top.evidence < SITUATION_EVIDENCE:
-        return _Reading(weights, frozenset(covers), None, None)
+        return _Reading(weights, frozenset(covers), None, None, frozenset())
     best = Match(top.status, round(top.evidence, 3), top.reason)
-    return _Reading(weights, frozenset(covers), (top.status.code, top.reason), best)
+    also = frozenset((item.status.code, item.reason) for item in ranked[1:] if item.evidence >= STRONG_EVIDENCE)
+    return _Reading(weights, frozenset(covers), (top.status.code, top.reason), best, also)
 
 
 def describes_something(kb: Knowledge, situation: str) -> bool:
@@ -79,15 +87,16 @@ def rfc_default(kb: Knowledge, situation: str) -> Match | None:
 
 
 def coverage(kb: Knowledge, rule: HouseRule, question: str) -> float:
-    """How well ``question`` falls under ``rule``: the share of the rule's words it covers, plus one when
-    both resolve to the same curated situation (0 when neither holds)."""
+    """How well ``question`` falls under ``rule``: the share of the rule's words it covers when that is enough,
+    plus one when it resolves to one of the rule's curated situations (0 when it falls outside the rule)."""
     own, asked = _read(kb, rule.situation), _read(kb, question)
     total = sum(own.words.values())
     if not total:
         return 0.0
     share = sum(weight for stem, weight in own.words.items() if stem in asked.covers) / total
     same = own.situation is not None and own.situation == asked.situation
-    return (share if share >= COVERED else 0.0) + (1.0 if same else 0.0)
+    near = share >= SHARED_WORDS and asked.situation in own.also
+    return (share if share >= COVERED else 0.0) + (1.0 if same or near else 0.0)
 
 
 def ruling(kb: Knowledge, rules: Sequence[HouseRule], question: str) -> Ruling | None:

@@ -24,6 +24,9 @@ RULES = (VALIDATION, HIDDEN, DUPLICATE)
         ("what code for duplicate email?", 3, 422, 409),
         ("email already registered", 3, 422, 409),  # the engine files it under "already exists" too
         ("hide a private resource from users who may not see it", 2, 404, 404),  # the rule agrees with the RFC
+        # some of the rule's words, and a situation the engine reads in the rule almost as strongly as its first
+        ("user lacks permission to view the resource", 2, 404, 403),
+        ("user is not allowed to see this invoice", 2, 404, 403),
     ],
 )
 def test_a_question_on_the_rules_situation_falls_under_it(question, number, code, default):
@@ -35,7 +38,16 @@ def test_a_question_on_the_rules_situation_falls_under_it(question, number, code
 
 @pytest.mark.parametrize(
     "question",
-    ["token expired", "edit conflict version mismatch", "server error", "rate limit exceeded", "what is 409", ""],
+    [
+        "token expired",
+        "edit conflict version mismatch",
+        "server error",
+        "rate limit exceeded",
+        "what is 409",
+        "",
+        "DELETE /users/123 as non-admin",  # a permission the rule's words don't speak of
+        "malformed json body",
+    ],
 )
 def test_other_situations_keep_the_rfc_answer(question):
     assert ruling(KB, RULES, question) is None
