@@ -104,6 +104,7 @@ class Targets:
         from bot.quiz.options import OptionError, settings_from
         from bot.quiz.typed import codes_named, letter_named
         from bot.review_card import review_reply
+        from bot.storage.house_rules import HouseRuleStore
         from knowledge import ask, knowledge
         from knowledge.review import review
         from tests.fakes import blockkit, discord_limits
@@ -111,7 +112,10 @@ class Targets:
         self.kb = knowledge()
         kb = self.kb
         # no quiz: /quiz commands would need a database, and the quiz's option reading is fuzzed directly
-        self.slack = Conversation(kb, platform=Platform("slack", private_answers=True), quiz=self._no_quiz)
+        # house rules in a database of their own: "rule add …" inputs add rules that later inputs are matched against
+        self.slack = Conversation(
+            kb, platform=Platform("slack", private_answers=True), quiz=self._no_quiz, rules=HouseRuleStore.in_memory
+        )
         self.parse = parse
 
         def answer(text: str) -> Reply:

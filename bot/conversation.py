@@ -13,6 +13,7 @@ from bot.feedback import form_for as feedback_form
 from bot.forms import CHECK_FORM, EXPECTED_FORM, FORMS, Form
 from bot.grammar import ACTION_NAMES, Command, closest, parse
 from bot.guide import GUIDE_ACTION, decode, guide_reply
+from bot.house_rules import house_card, read_rule_command, rule_reply, unavailable_reply
 from bot.lesson import did_you_mean_action, help_reply, lesson_reply, mistakes_reply, unknown_command_reply
 from bot.platform import (
     CONSOLE_PLATFORM,
@@ -32,11 +33,12 @@ from bot.reply import Action, Reply
 from bot.review_card import USAGE, review_reply
 from bot.storage.database import DatabaseUnusable
 from bot.team import ONLY_ADMINS, SettingsCache, TeamSettings, change, quiz_refusal, settings_reply
-from knowledge import Answer, Knowledge, ask, knowledge, quick_lookup
+from knowledge import Answer, HouseRule, Knowledge, ask, knowledge, quick_lookup, ruling
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from bot.storage.house_rules import HouseRuleStore
     from bot.storage.team_store import TeamStore
 
 log = logging.getLogger(__name__)
@@ -97,12 +99,15 @@ class Conversation:
         prefix: str = "/",
         quiz: Callable[[], QuizChat] | None = None,
         platform: Platform = CONSOLE_PLATFORM,
+        rules: Callable[[], HouseRuleStore] | None = None,
     ) -> None:
         self.kb = kb or knowledge()
         self.prefix = prefix
         self.platform = platform
         self._quiz_factory = quiz or (lambda: default_quiz(self.kb))
         self._quiz: QuizChat | None = None
+        self._rules: HouseRuleStore | None = None
+        self._rules_factory = rules or self._rules_beside_quiz
         self.quiz_error = ""  # why the quiz database could not be opened: said on each /quiz, never retried
         # told of every answer to a question: the chat adapters count them by kind (adapters/chat/metrics.py)
         self.answered: Callable[[Answer], None] | None = None
@@ -112,13 +117,13 @@ class Conversation:
         self._team: TeamStore | None = None
         # each workspace's settings, briefly kept: a plain lookup is answered without reading the database
         self.team_settings = SettingsCache(self._load_settings)
-        self._actions: dict[str, Callable[[Command], Reply]] = {
-            "ask": self._ask,
-            "guide": lambda _: guide_reply(self.kb),
+        self._actions: dict[str, Callable[[Command, Place], Reply]] = {
+            "ask": lambda command, place: self._ask(command, place),
+            "guide": lambda *_: guide_reply(self.kb),
             "check": self._check,
-            "mistakes": lambda _: mistakes_reply(self.kb),
-            "lesson": lambda _: lesson_reply(self.kb),
-            "help": lambda _: help_reply(self.prefix),
+            "mistakes": lambda *_: mistakes_reply(self.kb),
+            "lesson": lambda *_: lesson_reply(self.kb),
+            "help": lambda *_: help_reply(self.prefix),
         }
 
     @property
@@ -160,11 +165,25 @@ class Conversation:
         self.team_settings.put(place.workspace, fallback)
         return fallback
 
-    def moderated(self, command: str, argument: str) -> bool:
-        """Whether answering needs to know if the user administers or moderates the workspace (a platform that
-        must look it up asks only then)."""
+    @property
+    def house_rules(self) -> HouseRuleStore:
+        """The house rules of every workspace, opened on first use."""
+        if self._rules is None:
+            self._rules = self._rules_factory()
+        return self._rules
+
+    def _rules_beside_quiz(self) -> HouseRuleStore:
+        """By default the rules are kept in the quiz's database."""
+        from bot.storage.house_rules import HouseRuleStore
+
+        return HouseRuleStore(self.quiz.service.store.engine)
+
+    def needs_moderator(self, command: str, argument: str) -> bool:
+        """Whether answering depends on the user moderating the place (a platform may have to look it up)."""
         parsed = parse(f"/{command} {argument}")
-        return parsed.command == "quiz" or parsed.action == "settings"
+        if parsed.command == "quiz" or parsed.action == "settings":
+            return True
+        return parsed.action == "rule" and read_rule_command(parsed.argument).verb in ("add", "remove")
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the quiz (its bank and database) and the
@@ -245,7 +264,8 @@ class Conversation:
                 version, _, rest = value.partition(":")
                 kind, _, question = rest.partition(":")
                 if version == "v1" and kind in SHARE_KINDS and question.strip():
-                    answer = self._actions[SHARE_KINDS[kind]](parse(f"/status {SHARE_KINDS[kind]} {question}"))
+                    command = parse(f"/status {SHARE_KINDS[kind]} {question}")
+                    answer = self._actions[SHARE_KINDS[kind]](command, place)
                     return [shared_by(answer, user.name)]
             if action_id == CARD_ACTION:
                 code = value.partition(":")[2]
@@ -257,7 +277,7 @@ class Conversation:
             if action_id == FORGET_ACTION:
                 return [forget_click(self.quiz, value, user.id, place.workspace, self.platform.name)]
             if action_id == PRACTICE_ACTION:
-                return self.quiz.practice_click(value, Player(*user), self._where(place))
+                return self.quiz.practice_click(value, Player(*user), self._where(place), self._house_rules(place))
             if action_id == FEEDBACK_ACTION:
                 if not self.settings_for(place).feedback:
                     return [FEEDBACK_OFF]
@@ -298,7 +318,7 @@ class Conversation:
                 ]
             if command.action == "start":
                 settings = self.settings_for(place)
-                refused = quiz_refusal(settings, place.channel, self._moderates(place), self.prefix)
+                refused = quiz_refusal(settings, place.channel, self._moderates(user, place), self.prefix)
                 if refused is not None:
                     return [refused]
                 # the team's default options first: options given with this start win over them
@@ -311,35 +331,39 @@ class Conversation:
                 return [set_listing(self.quiz, place.workspace, user.id, listed=listed, platform=self.platform.name)]
             if command.action == "start" and (problem := self._pack_problem(command.argument)):
                 return [Reply(title="That question pack can't be played", text=problem, colour="grey", private=True)]
+            rules = self._house_rules(place) if command.action in ("start", "practice") else ()
             return self.quiz.command(
-                command.action, command.argument, Player(*user), self._where(place), moderator=place.moderator
+                command.action,
+                command.argument,
+                Player(*user),
+                self._where(place),
+                moderator=place.moderator,
+                rules=rules,
             )
         if command.action == "forget-me":
             return [forget_prompt(user.id, self.platform.name)]
+        if command.action == "rule":
+            return self._rule(command, user, place)
         if command.action == "settings":
-            return [self._settings(command.argument, place)]
+            return [self._settings(command.argument, user, place)]
         if command.action == "ask":
             answer = answer or (ask(command.argument) if command.argument else None)
-            reply = self._rateable(self._ask(command, answer), answer, command.argument, user, place)
+            reply = self._rateable(self._ask(command, place, answer), answer, command.argument, user, place)
         else:
-            reply = self._actions[command.action](command)
+            reply = self._actions[command.action](command, place)
         visible = command.action in ("ask", "check") and self._answers_to_channel(place)
         if self.platform.private_answers and not visible:
             reply = self._shareable(reply, command) if command.action in ("ask", "check") else reply
             reply = reply._replace(private=True)
         return [reply]
 
-    def _moderates(self, place: Place) -> bool:
-        """Admins and moderators, as the platform says; in the console, the one person at the keyboard."""
-        return place.moderator or not self.platform.shared
-
     def _answers_to_channel(self, place: Place) -> bool:
         """On a chat platform, whether the workspace chose to show /status answers to the whole channel."""
         return self.platform.private_answers and self.settings_for(place).visibility == "channel"
 
-    def _settings(self, argument: str, place: Place) -> Reply:
+    def _settings(self, argument: str, user: User, place: Place) -> Reply:
         """/status settings: shown, or one changed, by an admin or moderator."""
-        if not self._moderates(place):
+        if not self._moderates(user, place):
             return ONLY_ADMINS
         settings = self._load_settings(place.workspace)  # fresh: another process may have changed one just now
         self.team_settings.put(place.workspace, settings)
@@ -404,7 +428,7 @@ class Conversation:
         share = Action(SHARE_ACTION, "Share in channel", f"v1:{kind}:{command.argument}")
         return reply._replace(private=True, actions=(*reply.actions, share))
 
-    def _ask(self, command: Command, answer: Answer | None = None) -> Reply:
+    def _ask(self, command: Command, place: Place, answer: Answer | None = None) -> Reply:
         if not command.argument:
             return help_reply(self.prefix)
         answer = answer or ask(command.argument)
@@ -419,15 +443,46 @@ class Conversation:
                     colour="grey",
                     private=True,
                 )
+        house = ruling(self.kb, self._house_rules(place), command.argument) if answer.kind == "scenario" else None
+        if house is not None:
+            return house_card(self.kb, house)
         reply = answer_card(self.kb, answer)
         return reply._replace(private=reply.private or answer.kind == "invalid")
 
-    def _check(self, command: Command) -> Reply:
+    def _check(self, command: Command, place: Place) -> Reply:
         if not command.argument:
             return Reply(title="Check an exchange", text=USAGE, colour="grey", private=True)
         from knowledge.review import review
 
-        return review_reply(self.kb, review(self.kb, command.argument))
+        return review_reply(self.kb, review(self.kb, command.argument, self._house_rules(place)))
+
+    # -- house rules -----------------------------------------------------------------
+    def _house_rules(self, place: Place) -> list[HouseRule]:
+        """The place's house rules; none while the database can't be reached, so answers go on without them."""
+        try:
+            return [stored.rule for stored in self.house_rules.rules(place.workspace)]
+        except Exception as error:
+            if not isinstance(error, DatabaseUnusable) and not _storage_failed(error):
+                raise
+            log.warning("house rules unavailable, answering without them: %s", str(error).splitlines()[0][:200])
+            return []
+
+    @staticmethod
+    def _moderates(user: User, place: Place) -> bool:
+        """Admins and moderators of the place, as the platform says; in the terminal, the console's own user
+        (not someone played with /as)."""
+        return place.moderator or (user.id == CONSOLE_USER.id and place.workspace == CONSOLE.workspace)
+
+    def _rule(self, command: Command, user: User, place: Place) -> list[Reply]:
+        """/status rule add|list|remove; anything else after "rule" is a question."""
+        wanted = read_rule_command(command.argument)
+        if wanted.verb == "":
+            return self._dispatch(command._replace(action="ask", argument=f"rule {command.argument}"), user, place)
+        try:
+            store = self.house_rules
+        except DatabaseUnusable as error:
+            return [unavailable_reply(str(error))]
+        return [rule_reply(self.kb, store, wanted, place.workspace, user.id, self._moderates(user, place))]
 
     def _safely(self, handle: Callable[[], list[Reply]]) -> list[Reply]:
         try:

@@ -66,6 +66,13 @@ STATUS = CommandSpec(
             "this workspace's settings: answer visibility, feedback, where and how quizzes run (admins, moderators)",
             "[<setting> <value>]",
         ),
+        Action(
+            "rule",
+            ("rules",),
+            "your team's house rules: its own code for a situation (add and remove: admins and moderators)",
+            "add <situation> -> <code> | list | remove <number>",
+            ("add validation error -> 400", "list", "remove 1"),
+        ),
     ),
 )
 QUIZ = CommandSpec(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.cards import label, status_links
+from bot.house_rules import default_field, rule_line
 from bot.reply import Field, Reply, colour_of
 from knowledge import Knowledge
 from knowledge.review import Review
@@ -13,6 +14,9 @@ VERDICT_TITLES = {
     "wrong": "{claimed} doesn't fit; use {better}",
     "unsendable": "Don't send {claimed}",
     "unsure": "I can't judge {claimed} from this description",
+    "house right": "Looks right: {claimed} (house rule {number})",
+    "house incomplete": "{claimed} follows house rule {number}, but the response is missing something",
+    "house wrong": "{claimed} breaks house rule {number}; use {better}",
 }
 USAGE = (
     "Paste an exchange and I'll check the status code, for example:\n"
@@ -35,11 +39,16 @@ def review_reply(kb: Knowledge, review: Review) -> Reply:
         )
     better = review.better[0] if review.better else claimed
     verdict = "unsendable" if review.verdict == "wrong" and not review.better else review.verdict
-    title = VERDICT_TITLES[verdict].format(claimed=label(kb, claimed), better=label(kb, better))
+    house = review.house
+    verdict = f"house {verdict}" if house is not None else verdict
+    number = house.number if house is not None else 0
+    title = VERDICT_TITLES[verdict].format(claimed=label(kb, claimed), better=label(kb, better), number=number)
     fields = []
     if review.exchange.situation:
         fields.append(Field("Situation", review.exchange.situation))
-    if review.verdict == "wrong" and not review.better:
+    if house is not None:
+        fields += [Field(f"House rule {house.number}", rule_line(kb, house.rule)), default_field(kb, house)]
+    elif review.verdict == "wrong" and not review.better:
         fields.append(Field("Why not", review.reason))
     elif review.verdict == "wrong":
         why = f"The situation reads as: {review.reason}." if review.reason else ""

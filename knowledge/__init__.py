@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from knowledge.answer import KINDS, Answer, Match, RunnerUp
 from knowledge.fields import CatalogueError
+from knowledge.house_rules import HouseRule, Ruling, ruling
 from knowledge.index import Knowledge
 from knowledge.model import (
     Catalogue,
@@ -36,14 +37,17 @@ __all__ = [
     "Family",
     "GuideChoice",
     "GuideStep",
+    "HouseRule",
     "Knowledge",
     "Match",
     "Mistake",
+    "Ruling",
     "RunnerUp",
     "Situation",
     "Status",
     "ask",
     "knowledge",
+    "ruling",
     "situations",
 ]
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from knowledge.house_rules import HouseRule, Ruling, ruling
 from knowledge.index import Knowledge
 from knowledge.model import Mistake
 
@@ -77,6 +79,7 @@ class Review(NamedTuple):
     rule: str = ""
     mistake: Mistake | None = None
     advice: tuple[str, ...] = ()
+    house: Ruling | None = None  # the team's house rule the situation falls under: it decides the verdict
 
 
 def read_exchange(text: str) -> Exchange:
@@ -183,8 +186,9 @@ def header_advice(exchange: Exchange) -> list[str]:
     return advice
 
 
-def review(kb: Knowledge, text: str) -> Review:
-    """Check a claimed exchange against the lesson's mistakes, the scenario engine and the header rules."""
+def review(kb: Knowledge, text: str, rules: Sequence[HouseRule] = ()) -> Review:
+    """Check a claimed exchange against the team's house rules, the lesson's mistakes, the scenario engine and
+    the header rules. A situation that falls under a house rule is judged by the rule alone."""
     from knowledge.scenarios import engine
 
     exchange = read_exchange(text)
@@ -200,6 +204,15 @@ def review(kb: Knowledge, text: str) -> Review:
     advice = header_advice(exchange)
     failure = error_message(exchange.body) if 200 <= exchange.claimed < 300 else None
     situation = exchange.situation
+    house = ruling(kb, rules, f"{situation} {failure or ''}".strip()) if situation or failure else None
+    if house is not None:
+        if exchange.claimed == house.rule.code:
+            return _fits(kb, exchange, advice)._replace(house=house)
+        judged = _wrong(kb, exchange, house.rule.code, "", advice)
+        # the lesson's advice stays only where it agrees with the team's rule
+        mistake = judged.mistake
+        agrees = mistake is not None and mistake.wrong == exchange.claimed and house.rule.code in mistake.right
+        return judged._replace(house=house, rule="", mistake=mistake if agrees else None)
     if failure is not None:
         # a success code over an error body: the error's own words say which code it should have been
         described = f"{situation} {failure}".strip()

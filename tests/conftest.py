@@ -9,10 +9,13 @@ import uuid
 import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pytest
 from sqlalchemy import create_engine, text
+
+if TYPE_CHECKING:
+    from bot.storage.house_rules import HouseRuleStore
 
 
 class HomeGuard:
@@ -222,3 +225,10 @@ def pg_schema() -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def no_house_rules() -> HouseRuleStore:
+    """A team without house rules, for conversations that must answer by the RFCs without opening the quiz."""
+    from bot.storage.house_rules import HouseRuleStore
+
+    return HouseRuleStore.in_memory()

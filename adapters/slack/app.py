@@ -156,7 +156,7 @@ class SlackBot:
             await self.runtime.guarded(opened, self.responder(context.respond))
             return
         moderator = False
-        if self.runtime.conversation.moderated(name, text):
+        if self.runtime.conversation.needs_moderator(name, text):
             hint, moderator = await self.profiles.get(context.client, team, user_id, hint)
         place, user = Place(team, channel, moderator, where), User(user_id, hint)
         # the thread pool answers; the acknowledgement carries the answer when it is ready in time

@@ -13,13 +13,13 @@ import random
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from bot.quiz.checks import gives_away
 from bot.quiz.options import CHOICES as OPTION_VALUES
 from bot.quiz.question import Question
-from knowledge import Example, Knowledge, Mistake, Situation, Status
+from knowledge import Example, HouseRule, Knowledge, Mistake, Situation, Status, ruling
 
 CHOICES = 4
 TYPED_KINDS = ("situation", "meaning", "mistake", "dilemma", "pack")
@@ -142,6 +142,7 @@ class Bank:
         level: str = "",
         tempting: tuple[int, ...] = (),
         avoid: Iterable[int] = (),
+        situation: str = "",
     ) -> Question:
         """A question answered by ``code``; ``tempting`` codes are offered although the prompt rules them out."""
         wrong = self.distractors(code, qid, CHOICES - 1 - len(tempting), avoid=(*avoid, *tempting))
@@ -157,6 +158,7 @@ class Bank:
             topic=topic or _topic(code),
             codes=codes,
             learn=code,
+            situation=situation,
         )
 
     # -- the lesson's examples ------------------------------------------------------
@@ -181,9 +183,16 @@ class Bank:
                     prompt = f"{situation}\nWhich status should the API send?"
                     why = f"{status.title}: {example.note}."
                     qid = f"lesson:{status.code}" + (f":{n + 1}" if n else "")
-                    questions.append(self._code_question(qid, "situation", prompt, status.code, why))
+                    questions.append(
+                        self._code_question(qid, "situation", prompt, status.code, why, situation=situation)
+                    )
         why = "They are authenticated, so it isn't 401; they lack permission for someone else's profile: 403."
-        questions.append(self._code_question("lesson:closing", "situation", CLOSING, 403, why, tempting=(401,)))
+        closing = _SENTENCE_END.split(CLOSING)
+        questions.append(
+            self._code_question(
+                "lesson:closing", "situation", CLOSING, 403, why, tempting=(401,), situation=" ".join(closing[:-1])
+            )
+        )
         return questions
 
     # -- situations, meanings, families --------------------------------------------------
@@ -196,11 +205,11 @@ class Bank:
             qid = f"situation:{situation.code}:{number}"
             phrases = [p for p in situation.phrases if len(p.split()) >= 4]
             _rng(qid).shuffle(phrases)
-            prompts = (f"Situation: “{phrase}”. Which status code fits?" for phrase in phrases)
-            prompt = next((p for p in prompts if self._clean(p, situation.code)), "")
+            prompts = ((f"Situation: “{phrase}”. Which status code fits?", phrase) for phrase in phrases)
+            prompt, phrase = next(((p, s) for p, s in prompts if self._clean(p, situation.code)), ("", ""))
             if prompt:
                 why = f"{status.title}: {situation.reason}."
-                questions.append(self._code_question(qid, "situation", prompt, situation.code, why))
+                questions.append(self._code_question(qid, "situation", prompt, situation.code, why, situation=phrase))
         return questions
 
     def _meanings(self) -> list[Question]:
@@ -284,6 +293,7 @@ class Bank:
                     topic="mistakes",
                     level="easy",
                     avoid=(*mistake.right, mistake.wrong),
+                    situation=situation,
                 )
             )
             questions.append(self._which_mistake(mistake, f"{situation} → {wrong}"))
@@ -362,9 +372,25 @@ class Bank:
                         level="hard" if hard else "medium",
                         tempting=(status.code,),
                         avoid=self.acceptable(status.code),
+                        situation=when,
                     )
                 )
         return questions
+
+    # -- house rules ----------------------------------------------------------------
+    def under_house_rules(self, question: Question, rules: Sequence[HouseRule]) -> Question:
+        """The question as a team plays it when one of its house rules covers the question's situation: the rule's
+        code takes the RFC answer's place as the one right choice (a distractor it would repeat is replaced)."""
+        found = ruling(self.kb, rules, question.situation) if question.situation and question.codes else None
+        if found is None or question.codes[question.answer] == found.rule.code:
+            return question
+        code = found.rule.code
+        codes = list(question.codes)
+        if code in codes:
+            spare = self.distractors(code, question.id, 1, avoid=(*codes, *self.acceptable(codes[question.answer])))
+            codes[codes.index(code)] = spare[0] if spare else codes[question.answer]
+        codes[question.answer] = code
+        return question._replace(codes=tuple(codes), choices=tuple(self._status(c).title for c in codes))
 
     # -- drawing ----------------------------------------------------------------
     def pool(self, *, level: str = "mixed", topic: str = "all", pack: str = "", typed: bool = False) -> list[Question]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import Connection
 
+from bot.house_rules import house_explanation
 from bot.quiz.bank import Bank
 from bot.quiz.game import TEAM_NAMES, Event, Game, Player
 from bot.quiz.options import OptionError, read_options, settings_from
@@ -26,7 +27,7 @@ from bot.quiz.replies import (
 from bot.quiz.service import QuizService, Step
 from bot.reply import Action, Reply
 from bot.storage.quiz_store import PracticeState
-from knowledge import Knowledge
+from knowledge import HouseRule, Knowledge
 
 PRACTICE_ACTION = "statusbot.quiz.practice"
 QUIZ_HELP = (
@@ -82,19 +83,43 @@ class QuizChat:
             if event.kind == "question":
                 out.append(question_reply(game, number=event.number - 1))
             elif event.kind == "reveal":
-                source = self.bank.by_id.get(game.questions[event.number - 1].id)
-                explanation = source.explanation if source else ""
-                learn = source.learn if source else 0
-                out.append(reveal_reply(self.kb, game, event.number - 1, explanation, learn))
+                asked = game.questions[event.number - 1]
+                source = self.bank.by_id.get(asked.id)
+                learn = (asked.codes[asked.answer] if self._house_ruled(asked) else source.learn) if source else 0
+                out.append(reveal_reply(self.kb, game, event.number - 1, self._explanation(asked), learn))
             elif event.kind == "finished":
                 out.append(standings_reply(game, final=True))
         return out
 
+    def _house_ruled(self, question: Question) -> bool:
+        """A house rule of the team made another code the answer than the bank's."""
+        source = self.bank.by_id.get(question.id)
+        if source is None or not question.codes or not source.codes:
+            return False
+        return question.codes[question.answer] != source.codes[source.answer]
+
+    def _explanation(self, question: Question) -> str:
+        """Why the answer is right: the bank's explanation, after the house rule when one decided it."""
+        source = self.bank.by_id.get(question.id)
+        if source is None:
+            return ""
+        if not self._house_ruled(question):
+            return source.explanation
+        ruled, default = question.codes[question.answer], source.codes[source.answer]
+        return house_explanation(self.kb, ruled, default, source.explanation)
+
     # -- commands ------------------------------------------------------------------
     def command(
-        self, action: str, argument: str, user: Player, where: Where, *, moderator: bool = False
+        self,
+        action: str,
+        argument: str,
+        user: Player,
+        where: Where,
+        *,
+        moderator: bool = False,
+        rules: Sequence[HouseRule] = (),
     ) -> list[Reply]:
-        """The replies to one /quiz command."""
+        """The replies to one /quiz command (``rules``: the workspace's house rules, for a game that starts)."""
         if action == "start":
             try:
                 settings = settings_from(argument)
@@ -104,7 +129,7 @@ class QuizChat:
             if settings.pack and settings.pack not in packs:
                 known = ", ".join(packs) or "none yet"
                 return [private(f"There is no question pack named {settings.pack!r}", f"Packs: {known}.")]
-            step = self.service.start(where.workspace, where.channel, user, settings)
+            step = self.service.start(where.workspace, where.channel, user, settings, rules)
             if step.refused:
                 return [*self.replies(step), private(step.refused, step.hint or self._where_it_stands(step.game))]
             return self.replies(step)
@@ -142,7 +167,7 @@ class QuizChat:
                 return [*self.replies(step), private(step.refused or "This game isn't a team game.")]
             return [*self.replies(step), private(f"You're in team {step.game.teams.get(user.id, team)}.")]
         if action == "practice":
-            return [self._practice_question(user, where)]
+            return [self._practice_question(user, where, rules)]
         return [private("Quiz commands", QUIZ_HELP)]
 
     def _where_it_stands(self, game: Game | None) -> str:
@@ -211,12 +236,12 @@ class QuizChat:
             return self.replies(step) if step.events else []
 
     # -- practice ----------------------------------------------------------------------
-    def _practice_question(self, user: Player, where: Where) -> Reply:
+    def _practice_question(self, user: Player, where: Where, rules: Sequence[HouseRule]) -> Reply:
         with self.service.store.transaction() as c:
             drill, seed = self._drill(c, user, where)
             question = drill.next_question()
             self._keep(c, drill, user, where, {})
-        return self._practice_reply(question, seed)
+        return self._practice_reply(question, seed, rules)
 
     def _drill(self, c: Connection, user: Player, where: Where) -> tuple[Practice, int]:
         state = self.service.store.load_practice(c, where.workspace, user.id)
@@ -235,8 +260,10 @@ class QuizChat:
         state = PracticeState(drill.boxes, drill.asked, tuple(drill.due), tuple(drill.recent))
         self.service.store.save_practice(c, where.workspace, user.id, state, changed)
 
-    def _practice_reply(self, question: Question, seed: int) -> Reply:
-        source = self.bank.by_id[question.id]
+    def _practice_reply(self, question: Question, seed: int, rules: Sequence[HouseRule]) -> Reply:
+        # the choice travels as its place in the bank's order (under the team's house rules), not the shuffled one
+        source = self.bank.under_house_rules(self.bank.by_id[question.id], rules)
+        question = self.bank.under_house_rules(question, rules)
         return Reply(
             title="Practice",
             text=question.prompt,
@@ -253,13 +280,14 @@ class QuizChat:
             private=True,
         )
 
-    def practice_click(self, value: str, user: Player, where: Where) -> list[Reply]:
-        """A practice answer: right or wrong, the explanation, the box it moves to, and the next question."""
+    def practice_click(self, value: str, user: Player, where: Where, rules: Sequence[HouseRule] = ()) -> list[Reply]:
+        """A practice answer: right or wrong, the explanation, the box it moves to, and the next question (questions
+        a house rule of the team covers take the rule's code as their answer)."""
         version, _, rest = value.partition(":")
         parts = rest.split("|")
         if version != VERSION or len(parts) != 3 or parts[0] not in self.bank.by_id or not parts[2].isdigit():
             return [private("That button no longer works.")]
-        question = self.bank.by_id[parts[0]]
+        question = self.bank.under_house_rules(self.bank.by_id[parts[0]], rules)
         correct = int(parts[2]) == question.answer
         with self.service.store.transaction() as c:
             drill, seed = self._drill(c, user, where)
@@ -269,8 +297,8 @@ class QuizChat:
                 following = drill.next_question()
             self._keep(c, drill, user, where, {question.id: box})
         verdict = "Right!" if correct else f"Not quite: {question.correct}."
-        feedback = private(verdict, f"{question.explanation}\n(Box {box} of 5.)")
-        return [feedback, self._practice_reply(following, seed)]
+        feedback = private(verdict, f"{self._explanation(question)}\n(Box {box} of 5.)")
+        return [feedback, self._practice_reply(following, seed, rules)]
 
 
 __all__ = ["ANSWER_ACTION", "PRACTICE_ACTION", "QuizChat", "Where"]

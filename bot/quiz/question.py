@@ -22,6 +22,7 @@ class Question(NamedTuple):
     topic: str
     codes: tuple[int, ...] = ()
     learn: int = 0  # the code whose card "learn more" shows
+    situation: str = ""  # the situation in plain words, when the answer is the code for it (house rules apply)
 
     @property
     def correct(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
@@ -15,7 +15,7 @@ from bot.quiz.bank import Bank
 from bot.quiz.game import Clock, Event, Game, Outcome, Player, Settings
 from bot.quiz.typed import codes_named, letter_named
 from bot.storage.quiz_store import LeaderRow, QuizStore, TooManyGames
-from knowledge import Knowledge
+from knowledge import HouseRule, Knowledge
 
 
 class Step(NamedTuple):
@@ -43,8 +43,11 @@ class QuizService:
         # games one workspace may run at once (the chat adapters set it; the console has one channel)
         self.games_per_workspace: int | None = None
 
-    def start(self, workspace: str, channel: str, starter: Player, settings: Settings) -> Step:
-        """A new game in the channel, or a refusal naming the game already running there."""
+    def start(
+        self, workspace: str, channel: str, starter: Player, settings: Settings, rules: Sequence[HouseRule] = ()
+    ) -> Step:
+        """A new game in the channel, or a refusal naming the game already running there; questions a house rule
+        of the workspace covers take the rule's code as their answer."""
         game_id = uuid.uuid4().hex[:16]
         chosen: dict[str, Any] = {
             "level": settings.level,
@@ -52,7 +55,8 @@ class QuizService:
             "pack": settings.pack,
             "typed": settings.mode == "typed",
         }
-        questions = self.bank.draw(settings.questions, random.Random(game_id), **chosen)
+        drawn = self.bank.draw(settings.questions, random.Random(game_id), **chosen)
+        questions = [self.bank.under_house_rules(question, rules) for question in drawn]
         if not questions:
             return Step(None, [], refused="No questions match those settings.", hint=self.bank.why_empty(**chosen))
         game = Game(game_id, channel, starter, settings, questions, self.clock)

@@ -155,3 +155,17 @@ feedback = Table(
     Column("asked_at", Float, nullable=False, index=True),
     Column("rated_at", Float),
 )
+
+# a team's own code for a situation (/status rule): per Slack workspace, Discord guild or console
+house_rules = Table(
+    "house_rules",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # the order rules were added in
+    Column("workspace", String(100), nullable=False, index=True),
+    Column("situation", String(200), nullable=False),  # as the user wrote it
+    Column("situation_key", String(200), nullable=False),  # folded for spotting duplicates
+    Column("code", Integer, nullable=False),
+    Column("added_by", String(100), nullable=False),
+    Column("added_at", Float, nullable=False),
+    UniqueConstraint("workspace", "situation_key", name="uq_house_rules_situation"),
+)

@@ -18,6 +18,7 @@ from bot.conversation import Conversation
 from bot.lesson import help_reply
 from bot.quiz.chat import QuizChat
 from bot.render.terminal import render_plain
+from tests.conftest import no_house_rules
 from tests.console_run import chat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,7 +153,8 @@ WEAK: set[str] = set()  # README examples the engine does not answer yet (none n
     ],
 )
 def test_every_example_the_bot_shows_gets_a_real_answer(example: str) -> None:
-    out = "\n\n".join(render_plain(reply) for reply in Conversation(quiz=no_quiz).on_text(example))
+    talk = Conversation(quiz=no_quiz, rules=no_house_rules)
+    out = "\n\n".join(render_plain(reply) for reply in talk.on_text(example))
     assert out.strip()
     for failure in ("I can't judge", "I couldn't find a status code", "I don't know", "Sorry, that went wrong"):
         assert failure not in out, out[:300]

@@ -8,6 +8,7 @@ from bot.conversation import Conversation
 from bot.grammar import Command, closest, normalise_argument, parse
 from bot.quiz.chat import QuizChat
 from bot.render.terminal import render_plain
+from tests.conftest import no_house_rules
 
 
 def no_quiz() -> QuizChat:
@@ -76,7 +77,9 @@ def test_closest() -> None:
 
 
 def test_status_check_typed_without_the_slash_is_reviewed_not_answered() -> None:
-    replies = Conversation(quiz=no_quiz).on_text("status check POST /users with invalid email → 404")
+    replies = Conversation(quiz=no_quiz, rules=no_house_rules).on_text(
+        "status check POST /users with invalid email → 404"
+    )
     shown = render_plain(replies[0])
     assert shown.splitlines()[0] == "404 Not Found doesn't fit; use 422 Unprocessable Content"
     assert "Common mistake 2: Using 404 for validation errors" in shown

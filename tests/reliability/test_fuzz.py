@@ -26,6 +26,8 @@ HOSTILE = st.sampled_from(
         "->",
         "check ",
         "quiz start ",
+        "rule add ",
+        "rule remove ",
         "\n",
     ]
 )

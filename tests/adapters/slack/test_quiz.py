@@ -176,8 +176,13 @@ def test_a_game_in_a_channel_the_bot_is_not_in_says_how_to_invite_it(slack: Slac
     assert told["response_type"] == "ephemeral"
     assert header(told["blocks"]) == "I can't post in this channel"
     assert "/invite @statusbot" in texts(told["blocks"])
-    # the invisible game was ended: a new one can start once the bot is invited
-    fake.wait_for(lambda: True)
+
+    # the invisible game was ended (just after the user was told): a new one can start once the bot is invited
+    def ended() -> bool:
+        _, score, _ = slack.command("/quiz", "score", channel_id="C-outside")
+        return isinstance(score, dict) and header(score["blocks"]) == "No game is running here."
+
+    fake.wait_for(ended, what="the invisible game ended")
     _, ack, _ = slack.command("/quiz", "start questions:1", channel_id="C-outside")
     assert ack == ""
     fake.wait_for(lambda: question_messages(fake, "C-outside"), what="the game after the invite")
