@@ -87,7 +87,7 @@ results = Table(
     Column("answered", Integer, nullable=False),
     Column("best_streak", Integer, nullable=False),
     Column("won", Boolean, nullable=False),
-    Column("finished_at", Float, nullable=False),
+    Column("finished_at", Float, nullable=False, index=True),  # leaderboards by period
     Column("total_time", Float, nullable=False, default=0.0),  # breaks equal points: faster first
 )
 

@@ -342,3 +342,13 @@ def test_standings_count_revealed_questions_and_read_well(engine):
     assert final.title == "Game over: you win"
     [board] = chat.command("leaderboard", "", you, where)
     assert board.text.endswith(" pts · 1 game · 1 win")
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_declares(engine):
+    """bot/storage/schema.py (what the code queries) and the migrations (what databases get) describe the same
+    tables, columns and indexes, so a table or index added to one only is caught here on both engines."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as c:
+        assert compare_metadata(MigrationContext.configure(c), t.metadata) == []
