@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Engine, create_engine, event, exc, make_url, text
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 CONNECT_TIMEOUT_S = 5
 STATEMENT_TIMEOUT_MS = 15000
 MIGRATION_LOCK = 4092025  # PostgreSQL advisory lock key for schema migrations
+IDLE_PING_S = 1.0  # a pooled connection idle this long is checked before use (the server may have restarted)
 
 
 class DatabaseUnusable(Exception):
@@ -85,7 +88,39 @@ def make_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
     options = f"{own} -c statement_timeout={STATEMENT_TIMEOUT_MS}".strip()
     options += f" -csearch_path={schema}" if schema else ""
     connect_args: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_S, "options": options}
-    return create_engine(url, connect_args=connect_args, pool_pre_ping=True, pool_timeout=CONNECT_TIMEOUT_S)
+    engine = create_engine(url, connect_args=connect_args, pool_timeout=CONNECT_TIMEOUT_S)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle (SQLAlchemy's pre-ping checks every checkout:
+    one more round trip on every quiz answer). A connection in steady use is known to be alive; one that idled
+    through a server restart is found dead here and replaced, so the first request after an outage works."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_connection, record):  # type: ignore[no-untyped-def]
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(connection, record, _proxy):  # type: ignore[no-untyped-def]
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < IDLE_PING_S:
+            return
+        try:
+            _ping(connection)
+        except Exception as error:
+            raise exc.DisconnectionError(str(error)) from error  # the pool connects afresh and tries again
+
+
+def _ping(connection: Any) -> None:
+    """One round trip on a driver connection, left outside a transaction as the pool hands it out."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute("SELECT 1")
+    finally:
+        cursor.close()
+    connection.rollback()
 
 
 @contextmanager
