@@ -348,7 +348,9 @@ class Conversation:
             return [self._settings(command.argument, user, place)]
         if command.action == "ask":
             answer = answer or (ask(command.argument) if command.argument else None)
-            reply = self._rateable(self._ask(command, place, answer), answer, command.argument, user, place)
+            reply, ruled = self._answer(command, place, answer)
+            if not ruled:  # a house rule's answer is the team's choice: rating it would say nothing of the RFC code
+                reply = self._rateable(reply, answer, command.argument, user, place)
         else:
             reply = self._actions[command.action](command, place)
         visible = command.action in ("ask", "check") and self._answers_to_channel(place)
@@ -429,8 +431,12 @@ class Conversation:
         return reply._replace(private=True, actions=(*reply.actions, share))
 
     def _ask(self, command: Command, place: Place, answer: Answer | None = None) -> Reply:
+        return self._answer(command, place, answer)[0]
+
+    def _answer(self, command: Command, place: Place, answer: Answer | None = None) -> tuple[Reply, bool]:
+        """The answer to a question, and whether a house rule gave it."""
         if not command.argument:
-            return help_reply(self.prefix)
+            return help_reply(self.prefix), False
         answer = answer or ask(command.argument)
         if self.answered is not None:
             self.answered(answer)
@@ -442,12 +448,12 @@ class Conversation:
                     text=answer.message,
                     colour="grey",
                     private=True,
-                )
+                ), False
         house = ruling(self.kb, self._house_rules(place), command.argument) if answer.kind == "scenario" else None
         if house is not None:
-            return house_card(self.kb, house)
+            return house_card(self.kb, house), True
         reply = answer_card(self.kb, answer)
-        return reply._replace(private=reply.private or answer.kind == "invalid")
+        return reply._replace(private=reply.private or answer.kind == "invalid"), False
 
     def _check(self, command: Command, place: Place) -> Reply:
         if not command.argument:

@@ -129,3 +129,17 @@ def test_an_abstention_is_rated_too(talk: Conversation) -> None:
         "Thanks! Noted that 418 I'm a teapot was expected."
     )
     assert [(r.question, r.verdict, r.expected) for r in talk.team.rows()] == [("what's for lunch", "wrong", 418)]
+
+
+def test_an_answer_a_house_rule_gives_is_not_rated_so_no_rating_names_the_rfc_code_it_did_not_show(
+    talk: Conversation,
+) -> None:
+    assert said(talk, "rule add validation error -> 400")[0] == "House rule 1 added"
+    ruled = talk.on_command("status", "what code for a validation error on signup", ADA, HERE)[0]
+    assert ruled.title == "House rule: 400 Bad Request"
+    assert [action.label for action in ruled.actions] == ["Share in channel"]  # no 👍 to say "422 was right"
+    other = talk.on_command("status", "what code for duplicate email?", ADA, HERE)[0]
+    assert [action.label for action in other.actions] == ["👍 Right", "👎 Wrong", "Share in channel"]
+    up = other.actions[0]
+    assert talk.on_action(up.id, up.value, ADA, HERE)[0].title == "Thanks! Noted that 409 Conflict was right."
+    assert [(r.question, r.answered[:1]) for r in talk.team.rows()] == [("what code for duplicate email?", (409,))]
