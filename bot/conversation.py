@@ -372,6 +372,11 @@ class Conversation:
         if not argument.strip():
             return settings_reply(settings, self.prefix)
         changed, reply = change(settings, argument, place.channel, place.channel_name, self.prefix)
+        if changed is not None and changed.quiz_defaults != settings.quiz_defaults:
+            # a pack that isn't there would make every /quiz start fail, which only an admin could undo
+            unknown = self.quiz.unknown_pack(settings_from(changed.quiz_defaults).pack)
+            if unknown is not None:
+                return unknown
         if changed is not None:
             self.team.save_settings(place.workspace, changed.to_json())
             self.team_settings.put(place.workspace, changed)

@@ -143,3 +143,17 @@ def test_an_answer_a_house_rule_gives_is_not_rated_so_no_rating_names_the_rfc_co
     up = other.actions[0]
     assert talk.on_action(up.id, up.value, ADA, HERE)[0].title == "Thanks! Noted that 409 Conflict was right."
     assert [(r.question, r.answered[:1]) for r in talk.team.rows()] == [("what code for duplicate email?", (409,))]
+
+
+def test_default_quiz_options_naming_a_pack_that_does_not_exist_are_refused_so_starts_keep_working(
+    talk: Conversation,
+) -> None:
+    assert said(talk, "settings quiz-defaults pack:nope") == (
+        "There is no question pack named 'nope'",
+        "Packs: rest-basics.",
+    )
+    assert said(talk, "settings")[0] == "statusbot settings here"
+    shown = talk.on_command("status", "settings", BOSS, AS_ADMIN)[0]
+    assert shown.fields[-1].name == "quiz-defaults: none (10 questions, 20 s, mixed, all, buttons)"
+    assert talk.on_command("quiz", "start questions:1", ADA, HERE)[0].title == "Question 1 of 1"
+    assert said(talk, "settings quiz-defaults pack:rest-basics")[0] == "Saved: quiz-defaults is now pack:rest-basics"
