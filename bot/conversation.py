@@ -236,7 +236,11 @@ class Conversation:
         if form_id not in FORMS:
             return [Reply(title="That form no longer works", text="Try the command again.", private=True)]
         if form_id == EXPECTED_FORM.id:
-            return self._safely(lambda: [self._feedback.typed(state, text, user.id)])
+            return self._safely(
+                lambda: [
+                    self._feedback.typed(state, text, user.id) if self.settings_for(place).feedback else FEEDBACK_OFF
+                ]
+            )
         return self.on_command("status", f"check\n{text}" if text.strip() else "check", user, place)
 
     def home(self, place: Place = CONSOLE) -> list[Reply]:

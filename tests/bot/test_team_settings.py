@@ -157,3 +157,15 @@ def test_default_quiz_options_naming_a_pack_that_does_not_exist_are_refused_so_s
     assert shown.fields[-1].name == "quiz-defaults: none (10 questions, 20 s, mixed, all, buttons)"
     assert talk.on_command("quiz", "start questions:1", ADA, HERE)[0].title == "Question 1 of 1"
     assert said(talk, "settings quiz-defaults pack:rest-basics")[0] == "Saved: quiz-defaults is now pack:rest-basics"
+
+
+def test_with_feedback_off_a_code_typed_into_a_box_opened_before_is_not_kept(talk: Conversation) -> None:
+    answer = talk.on_command("status", "what code for duplicate email?", ADA, HERE)[0]
+    down = next(action for action in answer.actions if action.label == "👎 Wrong")
+    asked = talk.on_action(down.id, down.value, ADA, HERE)[0]
+    another = next(action for action in asked.actions if action.label == "Another code…")
+    form = talk.form_for_action(another.id, another.value)
+    assert form is not None
+    said(talk, "settings feedback off")
+    assert talk.on_form(form[0].id, "422", ADA, HERE, form[1])[0].title == "Ratings are off here"
+    assert [(r.verdict, r.expected) for r in talk.team.rows()] == [("wrong", None)]
