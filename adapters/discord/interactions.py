@@ -50,6 +50,12 @@ def place_of(interaction: Interaction) -> Place:
     return Place(workspace, str(interaction.channel_id or "dm"), moderator, name)
 
 
+def names_bot(content: str, bot_id: int) -> bool:
+    """Whether a message's text mentions the bot (a reply to the bot's message lists it among the mentions
+    without naming it: that is chatter or a typed answer, not a question)."""
+    return re.search(rf"<@!?{bot_id}>", content) is not None
+
+
 def user_of(interaction: Interaction) -> User:
     """The user's id and display name (a name to show, never a mention)."""
     return User(str(interaction.user.id), interaction.user.display_name)
