@@ -12,6 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
 from bot.storage import schema as t
+from bot.storage.team_store import KEEP_UNRATED_SECONDS, UNRATED
 
 DAY = 86400.0
 PURGE_BATCH = 500  # finished games per transaction: a long backlog never holds the write lock for long
@@ -137,6 +138,9 @@ def purge(engine: Engine, days: int, now: float) -> Purged:
     with engine.begin() as c:
         for expiring in EXPIRING:
             rows += max(c.execute(delete(expiring.table).where(expiring.table.c[expiring.at] < cutoff)).rowcount, 0)
+        f = t.feedback.c  # answers nobody rated go sooner (abstentions are kept for the eval set)
+        unrated = (f.verdict == UNRATED, f.answered != "[]", f.asked_at < now - KEEP_UNRATED_SECONDS)
+        rows += max(c.execute(delete(t.feedback).where(*unrated)).rowcount, 0)
     games = 0
     g = t.games.c
     while True:

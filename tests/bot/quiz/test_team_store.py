@@ -94,3 +94,20 @@ def test_an_export_loads_in_statusbot_eval(tmp_path, engine: Engine) -> None:
         ("Duplicate email on signup", (409, 422)),
         ("what's for lunch", ()),
     ]
+
+
+def test_the_retention_purge_deletes_answers_nobody_rated_in_30_days_even_when_nobody_asks_again(
+    engine: Engine,
+) -> None:
+    from bot.storage.privacy import purge
+
+    clock = Clock()
+    store = TeamStore(engine, clock)
+    unrated = store.record("T1", "U1", "what code for duplicate email?", [409], "sure")
+    abstained = store.record("T1", "U1", "the wifi is slow today", [], "abstain")
+    rated = store.record("T1", "U1", "user already exists", [409], "sure")
+    store.rate(rated, "right")
+    clock.now += KEEP_UNRATED_SECONDS + 1  # docs/privacy.md: "unrated answers 30 days"
+    assert purge(engine, 90, clock.now).rows == 1
+    assert store.get(unrated) is None
+    assert store.get(abstained) is not None and store.get(rated) is not None  # kept for the retention period
