@@ -169,3 +169,11 @@ def test_with_feedback_off_a_code_typed_into_a_box_opened_before_is_not_kept(tal
     said(talk, "settings feedback off")
     assert talk.on_form(form[0].id, "422", ADA, HERE, form[1])[0].title == "Ratings are off here"
     assert [(r.verdict, r.expected) for r in talk.team.rows()] == [("wrong", None)]
+
+
+@pytest.mark.parametrize("text", ["forget me", "Forget Me", "forget-me", "forgetme"])
+def test_forget_me_in_plain_words_asks_to_delete_and_keeps_nothing_to_rate(talk: Conversation, text: str) -> None:
+    prompt = talk.on_command("status", text, ADA, HERE)[0]
+    assert prompt.title == "Delete everything statusbot keeps about you in this workspace?"
+    assert [action.label for action in prompt.actions] == ["Confirm", "Cancel"]
+    assert talk.team.rows() == []
