@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.cards import answer_card, status_card
-from bot.feedback import FEEDBACK_ACTION, FEEDBACK_OFF, Feedback, codes_of, rating_actions
+from bot.feedback import FEEDBACK_ACTION, FEEDBACK_OFF, Feedback, codes_of, kept_question, rating_actions
 from bot.feedback import form_for as feedback_form
 from bot.forms import CHECK_FORM, EXPECTED_FORM, FORMS, Form
 from bot.grammar import ACTION_NAMES, Command, closest, parse
@@ -398,7 +398,9 @@ class Conversation:
         if not self.settings_for(place).feedback:
             return reply
         try:
-            row_id = self.team.record(place.workspace, user.id, question, codes_of(answer), answer.certainty)
+            row_id = self.team.record(
+                place.workspace, user.id, kept_question(question), codes_of(answer), answer.certainty
+            )
         except Exception:
             log.warning("could not keep an answer for its rating; answered without the buttons", exc_info=True)
             return reply

@@ -111,3 +111,21 @@ def test_the_retention_purge_deletes_answers_nobody_rated_in_30_days_even_when_n
     assert purge(engine, 90, clock.now).rows == 1
     assert store.get(unrated) is None
     assert store.get(abstained) is not None and store.get(rated) is not None  # kept for the retention period
+
+
+def test_a_question_with_control_characters_is_kept_for_rating_without_them(engine: Engine) -> None:
+    from bot.conversation import Conversation, Place, User, default_quiz
+    from bot.platform import Platform
+    from knowledge import knowledge
+
+    kb = knowledge()
+    talk = Conversation(kb, platform=Platform("slack", True, shared=True), quiz=lambda: default_quiz(kb, engine))
+    asked = "what code for \x1b[2Jdup\x00licate \u202eemail?"  # a terminal escape, NUL (PostgreSQL), a bidi control
+    answer = talk.on_command("status", asked, User("U1", "ada"), Place("T1", "C1"))[0]
+    assert answer.title.endswith("409 Conflict")
+    assert [action.label for action in answer.actions] == ["👍 Right", "👎 Wrong", "Share in channel"]
+    up = answer.actions[0]
+    assert talk.on_action(up.id, up.value, User("U1", "ada"), Place("T1", "C1"))[0].title == (
+        "Thanks! Noted that 409 Conflict was right."
+    )
+    assert [row.question for row in talk.team.rows()] == ["what code for duplicate email?"]  # as a maintainer reads it
