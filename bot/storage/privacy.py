@@ -66,9 +66,10 @@ class Forgotten(NamedTuple):
 
 def forget(c: Connection, workspace: str, person: str) -> Forgotten:
     """Delete every row of ``person``'s data in ``workspace`` (each table of :data:`PERSONAL`), and remove their
-    id from the rows they share with others: games they started no longer name them, and a question they were
-    first to answer right has no first answer any more. Nobody else's rows change. Returns the running games
-    they were in: the caller re-scores those (:meth:`QuizStore.rescore`), so each goes on without them."""
+    id from the rows they share with others: games they started and house rules they added no longer name them,
+    and a question they were first to answer right has no first answer any more. Nobody else's rows change.
+    Returns the running games they were in: the caller re-scores those (:meth:`QuizStore.rescore`), so each goes
+    on without them."""
     in_workspace = select(t.games.c.id).where(t.games.c.workspace == workspace)
     running = select(t.games.c.id).where(t.games.c.workspace == workspace, t.games.c.status == "running")
     touched = set(
@@ -97,6 +98,8 @@ def forget(c: Connection, workspace: str, person: str) -> Forgotten:
         .where(games.workspace == workspace, games.starter_id == person)
         .values(starter_id="", starter_name="")
     )
+    rules = t.house_rules.c  # the team's rules stay; who added one is no longer said
+    c.execute(update(t.house_rules).where(rules.workspace == workspace, rules.added_by == person).values(added_by=""))
     questions = t.questions.c
     c.execute(
         update(t.questions)
