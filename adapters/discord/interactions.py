@@ -205,7 +205,12 @@ class Handler:
         text = re.sub(rf"<@!?{bot_id}>", " ", message.content).strip()
         if message.author.bot or message.guild is None or not text:
             return
-        place = Place(str(message.guild.id), str(message.channel.id))
+        moderator = False  # as for a slash command: Manage Messages or Manage Server in this channel
+        if isinstance(message.author, discord.Member) and not isinstance(message.channel, discord.abc.PrivateChannel):
+            permissions = message.channel.permissions_for(message.author)
+            moderator = permissions.manage_messages or permissions.manage_guild
+        name = str(getattr(message.channel, "name", "") or "")
+        place = Place(str(message.guild.id), str(message.channel.id), moderator, name)
         user = User(str(message.author.id), message.author.display_name)
         await self._post(place, self.runtime.text(text, user, place), everything=True)
 
