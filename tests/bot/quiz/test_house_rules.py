@@ -314,3 +314,10 @@ def test_a_rule_added_in_one_process_applies_at_once_in_another(engine):
     assert say(second, "what code for a validation error?", EVE, MEMBER).title == "House rule: 400 Bad Request"
     assert say(second, "/status rule remove 1", EVE, ADMIN).title == "House rule 1 removed"
     assert say(first, "what code for a validation error?", EVE, MEMBER).title.startswith("422 ")
+
+
+def test_a_zero_width_character_pasted_inside_a_word_does_not_split_it(talk):
+    added = say(talk, "/status rule add vali\u200bdation er\u2060ror -> 400")
+    assert added.text.splitlines()[0] == "“validation error” → 400 Bad Request"
+    assert say(talk, "/status what code for a validation\ufeff error on signup").title == "House rule: 400 Bad Request"
+    assert say(talk, "/status what code for dupli\u200bcate em\u200dail?").title == "409 Conflict"
