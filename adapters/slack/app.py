@@ -103,6 +103,8 @@ class SlackBot:
             try:
                 missed += await self.runtime.publish(place, [reply], sender)
             except CannotPost:
+                if not reply.key:  # an answer (not a quiz message the bot must edit later) still reaches the asker
+                    await tell(reply._replace(private=True, replace=False))
                 await tell(cannot_post_here(self.platform))
                 return False
         for line in missed[:1]:
