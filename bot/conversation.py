@@ -24,7 +24,15 @@ from bot.platform import (
     storage_unreachable_reply,
     typed_mode_unavailable,
 )
-from bot.privacy import FORGET_ACTION, forget_click, forget_prompt, listing_choice, purge_expired, set_listing
+from bot.privacy import (
+    FORGET_ACTION,
+    forget_click,
+    forget_prompt,
+    forget_unavailable,
+    listing_choice,
+    purge_expired,
+    set_listing,
+)
 from bot.quiz.chat import PRACTICE_ACTION, QUIZ_HELP, QuizChat, Where
 from bot.quiz.game import Player
 from bot.quiz.options import OptionError, settings_from
@@ -32,7 +40,15 @@ from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION
 from bot.reply import Action, Reply
 from bot.review_card import USAGE, review_reply
 from bot.storage.database import DatabaseUnusable
-from bot.team import ONLY_ADMINS, SettingsCache, TeamSettings, change, quiz_refusal, settings_reply
+from bot.team import (
+    ONLY_ADMINS,
+    SettingsCache,
+    TeamSettings,
+    change,
+    quiz_refusal,
+    settings_reply,
+    settings_unavailable,
+)
 from knowledge import Answer, HouseRule, Knowledge, ask, knowledge, quick_lookup, ruling
 
 if TYPE_CHECKING:
@@ -279,7 +295,10 @@ class Conversation:
             if action_id == ANSWER_ACTION:
                 return self.quiz.click(value, Player(*user), self._where(place))
             if action_id == FORGET_ACTION:
-                return [forget_click(self.quiz, value, user.id, place.workspace, self.platform.name)]
+                try:
+                    return [forget_click(self.quiz, value, user.id, place.workspace, self.platform.name)]
+                except DatabaseUnusable as error:
+                    return [forget_unavailable(str(error))]
             if action_id == PRACTICE_ACTION:
                 return self.quiz.practice_click(value, Player(*user), self._where(place), self._house_rules(place))
             if action_id == FEEDBACK_ACTION:
@@ -349,7 +368,10 @@ class Conversation:
         if command.action == "rule":
             return self._rule(command, user, place)
         if command.action == "settings":
-            return [self._settings(command.argument, user, place)]
+            try:
+                return [self._settings(command.argument, user, place)]
+            except DatabaseUnusable as error:
+                return [settings_unavailable(str(error))]
         if command.action == "ask":
             answer = answer or (ask(command.argument) if command.argument else None)
             reply, ruled = self._answer(command, place, answer)

@@ -103,6 +103,11 @@ def forget_click(quiz: QuizChat, value: str, person: str, workspace: str, platfo
     return _forgotten_reply(forgotten, where_words(platform))
 
 
+def forget_unavailable(reason: str) -> Reply:
+    """Confirm was clicked while the database can't be opened: nothing was deleted, and why."""
+    return _note(f"Nothing was deleted: {reason}", "Try again once it is fixed: /status forget-me.")
+
+
 def _forgotten_reply(forgotten: Forgotten, where: str) -> Reply:
     counts = [plural(forgotten.deleted[p.noun], p.noun) for p in PERSONAL if forgotten.deleted.get(p.noun)]
     if not counts:

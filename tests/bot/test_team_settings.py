@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine
 
 from bot.conversation import Conversation, Place, User, default_quiz
 from bot.platform import Platform
+from bot.quiz.chat import QuizChat
 from bot.storage.database import make_engine, migrate
 from knowledge import knowledge
 
@@ -177,3 +178,15 @@ def test_forget_me_in_plain_words_asks_to_delete_and_keeps_nothing_to_rate(talk:
     assert prompt.title == "Delete everything statusbot keeps about you in this workspace?"
     assert [action.label for action in prompt.actions] == ["Confirm", "Cancel"]
     assert talk.team.rows() == []
+
+
+def test_while_the_database_is_unusable_settings_and_forget_me_say_so_in_their_own_words() -> None:
+    from bot.storage.database import DatabaseUnusable
+
+    def unusable() -> QuizChat:
+        raise DatabaseUnusable("STATUSBOT_DB is not usable (read-only)")
+
+    talk = Conversation(knowledge(), platform=SLACK, quiz=unusable)
+    assert said(talk, "settings feedback off")[0] == "Settings are unavailable: STATUSBOT_DB is not usable (read-only)"
+    done = talk.on_action("statusbot.forget", f"v1:yes:{ADA.id}", ADA, HERE)[0]
+    assert (done.title, done.private) == ("Nothing was deleted: STATUSBOT_DB is not usable (read-only)", True)
