@@ -106,6 +106,11 @@ class Exchange:
             self.placeholder = False
             await self.interaction.delete_original_response()
 
+    def on_public_message(self) -> bool:
+        """Whether the clicked message is one a server channel sees (a private reply must not replace it)."""
+        message = self.interaction.message
+        return self.interaction.guild_id is not None and message is not None and not message.flags.ephemeral
+
     def may_post(self) -> bool:
         """Whether the bot itself can post in this channel: installed in this server (or in its own DM with
         the user) and allowed to send embeds here. Otherwise Discord would refuse the post."""
@@ -258,6 +263,8 @@ class Handler:
     async def deliver(self, exchange: Exchange, replies: list[Reply], place: Place) -> None:
         """First the interaction's own response, then the channel, then the private follow-ups."""
         replacement = next((r for r in replies if exchange.clicked and r.replace), None)
+        if replacement is not None and replacement.private and exchange.on_public_message():
+            replacement = None  # asked by a mention, answered in the channel: what follows is for the clicker alone
         private = [r for r in replies if r.private and r is not replacement]
         public = [r for r in replies if not r.private and r is not replacement]
         if replacement is not None:
