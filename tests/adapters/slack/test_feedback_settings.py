@@ -191,6 +191,7 @@ def test_with_visibility_channel_an_answer_in_a_channel_the_bot_is_not_in_still_
     fake.bot_channels = {"C-member"}
     try:
         _, ack, name = slack.command("/status", "409", user_id="U2", user_name="bob", **where)
+        assert ack == ""  # meant for the channel
         told = [post.body for post in fake.wait_for_response(name, count=2)]
     finally:
         fake.strict_membership = False
