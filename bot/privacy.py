@@ -69,8 +69,8 @@ def forget_prompt(person: str, platform: str) -> Reply:
     return Reply(
         title=f"Delete everything statusbot keeps about you {where}?",
         text=(
-            f"Your quiz answers, game results, team choices, practice progress, rated answers and leaderboard "
-            f"choice {where} are "
+            f"Your quiz answers, game results, team choices, practice progress, the questions you asked me that "
+            f"were kept to be rated, and your leaderboard choice {where} are "
             "deleted for good, and you leave every leaderboard. Nobody else's scores change, and a game you're "
             "playing goes on without your answers so far."
         ),

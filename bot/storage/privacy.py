@@ -37,7 +37,7 @@ PERSONAL: tuple[Personal, ...] = (
     Personal(t.practice, "player_id", "workspace", "practice question"),
     Personal(t.practice_state, "player_id", "workspace", "practice drill"),
     Personal(t.leaderboard_optouts, "player_id", "workspace", "leaderboard opt-out"),
-    Personal(t.feedback, "user_id", "workspace", "rated answer"),
+    Personal(t.feedback, "user_id", "workspace", "kept question"),
 )
 
 

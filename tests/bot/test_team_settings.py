@@ -94,7 +94,7 @@ def test_a_rating_button_that_was_tampered_with_or_forgotten_no_longer_works(tal
     for value in ("v1:y:", "v1:y:abc", "v2:y:1", "v1:c:1:4222", "v1:x:1", "v1:y:99999", "v1:o:1:2", ""):
         assert talk.on_action(up.id, value, ADA, HERE)[0].title == "That button no longer works"
     forgotten = talk.on_action("statusbot.forget", f"v1:yes:{ADA.id}", ADA, HERE)[0]  # /status forget-me, confirmed
-    assert "1 rated answer" in forgotten.text
+    assert "1 kept question" in forgotten.text
     assert talk.on_action(up.id, up.value, ADA, HERE)[0].title == "That button no longer works"
 
 
@@ -190,3 +190,11 @@ def test_while_the_database_is_unusable_settings_and_forget_me_say_so_in_their_o
     assert said(talk, "settings feedback off")[0] == "Settings are unavailable: STATUSBOT_DB is not usable (read-only)"
     done = talk.on_action("statusbot.forget", f"v1:yes:{ADA.id}", ADA, HERE)[0]
     assert (done.title, done.private) == ("Nothing was deleted: STATUSBOT_DB is not usable (read-only)", True)
+
+
+def test_forget_me_names_the_questions_it_kept_for_what_they_are_even_unrated(talk: Conversation) -> None:
+    talk.on_command("status", "what's for lunch", ADA, HERE)  # kept (the bot abstained), never rated
+    prompt = talk.on_command("status", "forget-me", ADA, HERE)[0]
+    assert "the questions you asked me that were kept to be rated" in prompt.text
+    done = talk.on_action("statusbot.forget", f"v1:yes:{ADA.id}", ADA, HERE)[0]
+    assert done.text == "Deleted 1 kept question."

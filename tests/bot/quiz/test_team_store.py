@@ -76,7 +76,7 @@ def test_forget_me_deletes_one_persons_feedback_in_one_workspace_only(engine: En
     for workspace, user in (("T1", "U1"), ("T1", "U1"), ("T1", "U2"), ("T2", "U1")):
         store.rate(store.record(workspace, user, f"question of {user} in {workspace}", [409], "sure"), "right")
     with engine.begin() as c:
-        assert forget(c, "T1", "U1").deleted["rated answer"] == 2
+        assert forget(c, "T1", "U1").deleted["kept question"] == 2
     assert [r.question for r in store.rows()] == ["question of U2 in T1", "question of U1 in T2"]
 
 
