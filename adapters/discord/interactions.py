@@ -20,7 +20,7 @@ from adapters.chat.metrics import timer
 from adapters.chat.runtime import CannotPost, ChatRuntime, failure
 from adapters.discord import render
 from adapters.discord.sender import NO_MENTIONS, ChannelSender
-from bot.conversation import Place, User
+from bot.conversation import SHARE_ACTION, Place, User
 from bot.forms import FORMS, Form
 from bot.grammar import parse
 from bot.platform import Platform, cannot_post_here
@@ -224,7 +224,8 @@ class Handler:
         try:
             with timer("discord", "message"):
                 replies = await work
-                shown = [reply._replace(private=False) for reply in replies] if everything else replies
+                # all of it in the channel (or the DM) already: a "Share in channel" button would only repeat it
+                shown = [_shown(reply) for reply in replies] if everything else replies
                 await self.runtime.publish(place, shown, ChannelSender(self.client))
         except Exception:
             log.exception("answering a message in channel %s failed", place.channel)
@@ -304,6 +305,11 @@ class Handler:
     async def _tell(exchange: Exchange, reply: Reply) -> None:
         await exchange.private(reply)
         await exchange.finish()
+
+
+def _shown(reply: Reply) -> Reply:
+    """A reply posted where the asker's channel sees it, without the button that would share it again."""
+    return reply._replace(private=False, actions=tuple(a for a in reply.actions if a.id != SHARE_ACTION))
 
 
 def _typed_text(components: list[Any]) -> str:
