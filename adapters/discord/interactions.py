@@ -217,18 +217,26 @@ class Handler:
         name = str(getattr(message.channel, "name", "") or "")
         place = Place(str(message.guild.id), str(message.channel.id), moderator, name)
         user = User(str(message.author.id), message.author.display_name)
-        await self._post(place, self.runtime.text(text, user, place), everything=True)
+        shown = await self._post(place, self.runtime.text(text, user, place), everything=True)
+        if not shown and parse(text).command == "quiz" and parse(text).action == "start":
+            # a game nobody can see would hold the channel until it timed out: end it as its starter
+            await self.runtime.command("quiz", "stop", user, place)
 
-    async def _post(self, place: Place, work: Awaitable[list[Reply]], *, everything: bool = False) -> None:
-        # no interaction to answer privately: what the channel may see is posted, failures are logged
+    async def _post(self, place: Place, work: Awaitable[list[Reply]], *, everything: bool = False) -> bool:
+        """No interaction to answer privately: what the channel may see is posted, failures are logged. False when
+        Discord refused the bot the channel."""
         try:
             with timer("discord", "message"):
                 replies = await work
                 # all of it in the channel (or the DM) already: a "Share in channel" button would only repeat it
                 shown = [_shown(reply) for reply in replies] if everything else replies
                 await self.runtime.publish(place, shown, ChannelSender(self.client))
+        except CannotPost:
+            log.warning("may not post in channel %s; the answer to a message there is dropped", place.channel)
+            return False
         except Exception:
             log.exception("answering a message in channel %s failed", place.channel)
+        return True
 
     async def command_error(self, interaction: Interaction, error: Exception) -> None:
         """The command tree's (and the modal's) last resort: a private line with a reference, never a traceback."""

@@ -269,3 +269,15 @@ async def test_practice_is_a_private_drill_and_teams_can_be_joined(bot, fake, wo
     assert standings and score.response is not None
     await quiz(fake, world, "stop", world.ada)
     assert running(bot)
+
+
+async def test_a_game_started_by_mention_where_the_bot_may_not_post_is_ended_not_left_running(bot, fake, world):
+    fake.fail_next("POST", r"/channels/\d+/messages$", status=403, code=50013)  # Missing Permissions
+    fake.user_message(world.channel, world.ada, f"<@{fake.bot_user.id}> quiz start questions:1 seconds:60")
+    service = bot.runtime.conversation.quiz.service
+    await fake.wait_for_async(lambda: all(f.times == 0 for f in fake._failures), what="the refused post")
+    # nobody could see that game: it is ended rather than holding the channel for a minute a question
+    await fake.wait_for_async(lambda: service.current(str(world.channel.id)) is None, what="the game ended")
+    await quiz(fake, world, "start", world.bob, questions=1, seconds=5)  # once the bot may post again
+    assert title(await question(fake, world, 1, 1)) == "Question 1 of 1"
+    assert running(bot)
