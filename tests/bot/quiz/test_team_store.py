@@ -129,3 +129,32 @@ def test_a_question_with_control_characters_is_kept_for_rating_without_them(engi
         "Thanks! Noted that 409 Conflict was right."
     )
     assert [row.question for row in talk.team.rows()] == ["what code for duplicate email?"]  # as a maintainer reads it
+
+
+def test_two_admins_saving_settings_at_the_same_moment_both_succeed(engine: Engine) -> None:
+    import threading
+
+    from sqlalchemy import insert
+
+    from bot.storage import schema as t
+
+    store = TeamStore(engine)
+    done: list[object] = []
+    with engine.begin() as first:  # one admin's save, not committed yet
+        first.execute(insert(t.team_settings).values(workspace="T1", settings="{}", updated_at=0.0))
+        other = threading.Thread(
+            target=lambda: done.append(_outcome(lambda: store.save_settings("T1", {"visibility": "channel"}))),
+        )
+        other.start()
+        other.join(1.0)  # the second save waits for the first (PostgreSQL: the key; SQLite: the write lock)
+    other.join(10.0)
+    assert done == [None]  # no error: the later save wins
+    assert TeamSettings.from_json(store.load_settings("T1")).visibility == "channel"
+
+
+def _outcome(call: object) -> object:
+    try:
+        call()  # type: ignore[operator]
+    except Exception as error:
+        return error
+    return None
