@@ -13,7 +13,14 @@ from bot.feedback import form_for as feedback_form
 from bot.forms import CHECK_FORM, EXPECTED_FORM, FORMS, Form
 from bot.grammar import ACTION_NAMES, Command, closest, parse
 from bot.guide import GUIDE_ACTION, decode, guide_reply
-from bot.house_rules import house_card, read_rule_command, rule_reply, unavailable_reply
+from bot.house_rules import (
+    house_card,
+    misspelt_rule_command,
+    read_rule_command,
+    rule_reply,
+    typo_reply,
+    unavailable_reply,
+)
 from bot.lesson import did_you_mean_action, help_reply, lesson_reply, mistakes_reply, unknown_command_reply
 from bot.platform import (
     CONSOLE_PLATFORM,
@@ -367,6 +374,8 @@ class Conversation:
             return [forget_prompt(user.id, self.platform.name)]
         if command.action == "rule":
             return self._rule(command, user, place)
+        if command.action == "ask" and (meant := misspelt_rule_command(command.argument)):
+            return [typo_reply(meant)]  # not a question to answer (and keep for rating)
         if command.action == "settings":
             try:
                 return [self._settings(command.argument, user, place)]

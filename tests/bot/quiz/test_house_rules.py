@@ -321,3 +321,15 @@ def test_a_zero_width_character_pasted_inside_a_word_does_not_split_it(talk):
     assert added.text.splitlines()[0] == "“validation error” → 400 Bad Request"
     assert say(talk, "/status what code for a validation\ufeff error on signup").title == "House rule: 400 Bad Request"
     assert say(talk, "/status what code for dupli\u200bcate em\u200dail?").title == "409 Conflict"
+
+
+@pytest.mark.parametrize(
+    "text", ["/status rul add validation error -> 400", "/status rulez remove 1", "/status rle list"]
+)
+def test_a_misspelt_rule_command_says_what_was_meant_instead_of_answering_it_as_a_question(talk, text):
+    assert say(talk, text).title == f"Did you mean /status rule {text.split()[2]}?"
+    assert say(talk, "/status rule list").title == "No house rules yet"
+
+
+def test_a_question_starting_with_a_word_like_rule_is_still_a_question(talk):
+    assert say(talk, "/status role missing for the user").title != "Did you mean /status rule add?"
