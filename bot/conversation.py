@@ -8,12 +8,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.cards import answer_card, status_card
-from bot.feedback import FEEDBACK_ACTION, FEEDBACK_OFF, Feedback, codes_of, rating_actions
+from bot.feedback import FEEDBACK_ACTION, FEEDBACK_OFF, Feedback, codes_of, kept_question, rating_actions
 from bot.feedback import form_for as feedback_form
 from bot.forms import CHECK_FORM, EXPECTED_FORM, FORMS, Form
 from bot.grammar import ACTION_NAMES, Command, closest, parse
 from bot.guide import GUIDE_ACTION, decode, guide_reply
-from bot.house_rules import house_card, read_rule_command, rule_reply, unavailable_reply
+from bot.house_rules import (
+    house_card,
+    misspelt_rule_command,
+    read_rule_command,
+    rule_reply,
+    typo_reply,
+    unavailable_reply,
+)
 from bot.lesson import did_you_mean_action, help_reply, lesson_reply, mistakes_reply, unknown_command_reply
 from bot.platform import (
     CONSOLE_PLATFORM,
@@ -24,7 +31,15 @@ from bot.platform import (
     storage_unreachable_reply,
     typed_mode_unavailable,
 )
-from bot.privacy import FORGET_ACTION, forget_click, forget_prompt, listing_choice, purge_expired, set_listing
+from bot.privacy import (
+    FORGET_ACTION,
+    forget_click,
+    forget_prompt,
+    forget_unavailable,
+    listing_choice,
+    purge_expired,
+    set_listing,
+)
 from bot.quiz.chat import PRACTICE_ACTION, QUIZ_HELP, QuizChat, Where
 from bot.quiz.game import Player
 from bot.quiz.options import OptionError, settings_from
@@ -32,7 +47,15 @@ from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION
 from bot.reply import Action, Reply
 from bot.review_card import USAGE, review_reply
 from bot.storage.database import DatabaseUnusable
-from bot.team import ONLY_ADMINS, SettingsCache, TeamSettings, change, quiz_refusal, settings_reply
+from bot.team import (
+    ONLY_ADMINS,
+    SettingsCache,
+    TeamSettings,
+    change,
+    quiz_refusal,
+    settings_reply,
+    settings_unavailable,
+)
 from knowledge import Answer, HouseRule, Knowledge, ask, knowledge, quick_lookup, ruling
 
 if TYPE_CHECKING:
@@ -236,7 +259,11 @@ class Conversation:
         if form_id not in FORMS:
             return [Reply(title="That form no longer works", text="Try the command again.", private=True)]
         if form_id == EXPECTED_FORM.id:
-            return self._safely(lambda: [self._feedback.typed(state, text, user.id)])
+            return self._safely(
+                lambda: [
+                    self._feedback.typed(state, text, user.id) if self.settings_for(place).feedback else FEEDBACK_OFF
+                ]
+            )
         return self.on_command("status", f"check\n{text}" if text.strip() else "check", user, place)
 
     def home(self, place: Place = CONSOLE) -> list[Reply]:
@@ -275,7 +302,10 @@ class Conversation:
             if action_id == ANSWER_ACTION:
                 return self.quiz.click(value, Player(*user), self._where(place))
             if action_id == FORGET_ACTION:
-                return [forget_click(self.quiz, value, user.id, place.workspace, self.platform.name)]
+                try:
+                    return [forget_click(self.quiz, value, user.id, place.workspace, self.platform.name)]
+                except DatabaseUnusable as error:
+                    return [forget_unavailable(str(error))]
             if action_id == PRACTICE_ACTION:
                 return self.quiz.practice_click(value, Player(*user), self._where(place), self._house_rules(place))
             if action_id == FEEDBACK_ACTION:
@@ -344,11 +374,18 @@ class Conversation:
             return [forget_prompt(user.id, self.platform.name)]
         if command.action == "rule":
             return self._rule(command, user, place)
+        if command.action == "ask" and (meant := misspelt_rule_command(command.argument)):
+            return [typo_reply(meant)]  # not a question to answer (and keep for rating)
         if command.action == "settings":
-            return [self._settings(command.argument, user, place)]
+            try:
+                return [self._settings(command.argument, user, place)]
+            except DatabaseUnusable as error:
+                return [settings_unavailable(str(error))]
         if command.action == "ask":
             answer = answer or (ask(command.argument) if command.argument else None)
-            reply = self._rateable(self._ask(command, place, answer), answer, command.argument, user, place)
+            reply, ruled = self._answer(command, place, answer)
+            if not ruled:  # a house rule's answer is the team's choice: rating it would say nothing of the RFC code
+                reply = self._rateable(reply, answer, command.argument, user, place)
         else:
             reply = self._actions[command.action](command, place)
         visible = command.action in ("ask", "check") and self._answers_to_channel(place)
@@ -370,6 +407,11 @@ class Conversation:
         if not argument.strip():
             return settings_reply(settings, self.prefix)
         changed, reply = change(settings, argument, place.channel, place.channel_name, self.prefix)
+        if changed is not None and changed.quiz_defaults != settings.quiz_defaults:
+            # a pack that isn't there would make every /quiz start fail, which only an admin could undo
+            unknown = self.quiz.unknown_pack(settings_from(changed.quiz_defaults).pack)
+            if unknown is not None:
+                return unknown
         if changed is not None:
             self.team.save_settings(place.workspace, changed.to_json())
             self.team_settings.put(place.workspace, changed)
@@ -387,7 +429,9 @@ class Conversation:
         if not self.settings_for(place).feedback:
             return reply
         try:
-            row_id = self.team.record(place.workspace, user.id, question, codes_of(answer), answer.certainty)
+            row_id = self.team.record(
+                place.workspace, user.id, kept_question(question), codes_of(answer), answer.certainty
+            )
         except Exception:
             log.warning("could not keep an answer for its rating; answered without the buttons", exc_info=True)
             return reply
@@ -429,8 +473,12 @@ class Conversation:
         return reply._replace(private=True, actions=(*reply.actions, share))
 
     def _ask(self, command: Command, place: Place, answer: Answer | None = None) -> Reply:
+        return self._answer(command, place, answer)[0]
+
+    def _answer(self, command: Command, place: Place, answer: Answer | None = None) -> tuple[Reply, bool]:
+        """The answer to a question, and whether a house rule gave it."""
         if not command.argument:
-            return help_reply(self.prefix)
+            return help_reply(self.prefix), False
         answer = answer or ask(command.argument)
         if self.answered is not None:
             self.answered(answer)
@@ -442,12 +490,12 @@ class Conversation:
                     text=answer.message,
                     colour="grey",
                     private=True,
-                )
+                ), False
         house = ruling(self.kb, self._house_rules(place), command.argument) if answer.kind == "scenario" else None
         if house is not None:
-            return house_card(self.kb, house)
+            return house_card(self.kb, house), True
         reply = answer_card(self.kb, answer)
-        return reply._replace(private=reply.private or answer.kind == "invalid")
+        return reply._replace(private=reply.private or answer.kind == "invalid"), False
 
     def _check(self, command: Command, place: Place) -> Reply:
         if not command.argument:

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from bot.cards import label
 from bot.forms import EXPECTED_FORM, Form
+from bot.render.escape import terminal
 from bot.reply import Action, Reply
 from bot.storage.team_store import RIGHT, UNRATED, WRONG, FeedbackRow, TeamStore
 from knowledge import Answer, Knowledge
@@ -41,6 +42,12 @@ FEEDBACK_OFF = _note("Ratings are off here", "An admin turned feedback off with 
 def codes_of(answer: Answer) -> list[int]:
     """The codes an answer gave, best first, each once (empty when it abstained)."""
     return list(dict.fromkeys(match.status.code for match in answer.matches))
+
+
+def kept_question(question: str) -> str:
+    """A question as kept to be rated: without control characters or bidirectional controls (PostgreSQL refuses
+    NUL, and a maintainer's terminal must not run escape sequences a user typed into the report or the export)."""
+    return terminal(question)
 
 
 def rating_actions(row_id: int) -> tuple[Action, ...]:
@@ -188,7 +195,8 @@ def export(rows: Iterable[FeedbackRow], out: TextIO) -> tuple[int, int]:
             skipped += 1
             continue
         source = "abstained" if row.verdict == UNRATED else f"rated {row.verdict}"
-        question, accept, sources, answered = merged.setdefault(_key(row.question), (row.question, set(), set(), []))
+        shown = kept_question(row.question)  # rows kept before questions were cleaned
+        question, accept, sources, answered = merged.setdefault(_key(shown), (shown, set(), set(), []))
         accept.update(codes)
         sources.add(source)
         if not answered:
@@ -210,8 +218,9 @@ def report(kb: Knowledge, rows: list[FeedbackRow], out: TextIO) -> None:
     shown: dict[str, str] = {}
     for row in rows:
         if row.verdict == WRONG or (row.verdict == UNRATED and not row.answered):
-            missed[_key(row.question)] += 1
-            shown.setdefault(_key(row.question), row.question)
+            question = kept_question(row.question)  # rows kept before questions were cleaned
+            missed[_key(question)] += 1
+            shown.setdefault(_key(question), question)
     out.write("\nmost-missed situations:\n")
     if not missed:
         out.write("  none\n")

@@ -109,6 +109,8 @@ ARROWS = re.compile(r"(?<!\s)\s*(?:→|⟶|⇒|-{1,2}>|={1,2}>|—>)\s*")
 FIRST_WORD = re.compile(r"^(\S+)(?:\s+|$)")
 CLOSEST_LONGEST = 40
 QUOTES = "\"'“”‘’`"
+# words that may follow an action taking no argument and still mean it: "/status forget me"
+STANDALONE_TAILS = {"forget-me": "me"}
 
 
 class Command(NamedTuple):
@@ -184,4 +186,6 @@ def parse(text: str, *, implicit: str | None = "status") -> Command:
         # is only meant when it stands alone
         if takes_text or not argument.strip() or spec.default == action:
             return Command(name, action, normalise_argument(argument), raw)
+        if argument.strip().lower() == STANDALONE_TAILS.get(action):
+            return Command(name, action, "", raw)
     return Command(name, spec_of(name).default, normalise_argument(body), raw)

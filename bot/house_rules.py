@@ -71,6 +71,14 @@ def read_rule_command(argument: str) -> RuleCommand:
     return RuleCommand("typo", VERBS[meant]) if meant else RuleCommand("", argument)
 
 
+def misspelt_rule_command(text: str) -> str:
+    """The verb of a rule command whose first word is "rule" misspelt ("rul add …", "rulez list"); '' otherwise."""
+    word, _, rest = text.strip().partition(" ")
+    if not closest(word, ["rule", "rules"], cutoff=0.8):
+        return ""
+    return VERBS.get(rest.strip().partition(" ")[0].lower(), "")
+
+
 def _code(kb: Knowledge, text: str) -> Status | str:
     """The registered status ``text`` names ("400", "400 Bad Request", "bad request"), or why it names none."""
     shown = text if len(text) <= 40 else text[:40] + "…"

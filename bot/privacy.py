@@ -69,8 +69,8 @@ def forget_prompt(person: str, platform: str) -> Reply:
     return Reply(
         title=f"Delete everything statusbot keeps about you {where}?",
         text=(
-            f"Your quiz answers, game results, team choices, practice progress, rated answers and leaderboard "
-            f"choice {where} are "
+            f"Your quiz answers, game results, team choices, practice progress, the questions you asked me that "
+            f"were kept to be rated, and your leaderboard choice {where} are "
             "deleted for good, and you leave every leaderboard. Nobody else's scores change, and a game you're "
             "playing goes on without your answers so far."
         ),
@@ -101,6 +101,11 @@ def forget_click(quiz: QuizChat, value: str, person: str, workspace: str, platfo
         for game_id in forgotten.running_games:
             store.rescore(c, game_id)
     return _forgotten_reply(forgotten, where_words(platform))
+
+
+def forget_unavailable(reason: str) -> Reply:
+    """Confirm was clicked while the database can't be opened: nothing was deleted, and why."""
+    return _note(f"Nothing was deleted: {reason}", "Try again once it is fixed: /status forget-me.")
 
 
 def _forgotten_reply(forgotten: Forgotten, where: str) -> Reply:

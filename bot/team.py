@@ -113,6 +113,11 @@ def _note(title: str, text: str) -> Reply:
     return Reply(title=title, text=text, colour="grey", private=True)
 
 
+def settings_unavailable(reason: str) -> Reply:
+    """The database the settings live in can't be opened: which setting, and what it should be."""
+    return _note(f"Settings are unavailable: {reason}", "")
+
+
 def change(
     settings: TeamSettings, argument: str, channel: str, channel_name: str, prefix: str = "/"
 ) -> tuple[TeamSettings | None, Reply]:

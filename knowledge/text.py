@@ -7,6 +7,8 @@ import unicodedata
 
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+# zero-width spaces, joiners and the BOM, pasted inside a word ("dupli\u200bcate"): gone, not a space
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
 
@@ -14,7 +16,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
 def clean(text: str) -> str:
     """Unicode-normalised text without control characters, whitespace collapsed."""
     if not (text.isascii() and text.isprintable()):
-        text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", text))
+        text = _CONTROL.sub(" ", _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text)))
     return _SPACE.sub(" ", text).strip()
 
 

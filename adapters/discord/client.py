@@ -20,7 +20,7 @@ from adapters.chat.quiz_clock import QuizClock
 from adapters.chat.runtime import ChatRuntime, Sender
 from adapters.discord.commands import build_tree
 from adapters.discord.components import ActionButton
-from adapters.discord.interactions import Handler
+from adapters.discord.interactions import Handler, names_bot
 from adapters.discord.sender import NO_MENTIONS, ChannelSender
 from bot.platform import Platform
 from bot.suggest import Suggester
@@ -115,7 +115,7 @@ class StatusClient(discord.AutoShardedClient):
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is None:  # DMs carry their text without the Message Content intent
             await self.handler.direct(message)
-        elif self.user is not None and any(user.id == self.user.id for user in message.mentions):
+        elif self.user is not None and names_bot(message.content, self.user.id):
             await self.handler.mentioned(message, self.user.id)  # so do messages that mention the bot
         elif self.platform.channel_messages:
             await self.handler.typed(message)

@@ -20,7 +20,7 @@ from adapters.chat.metrics import timer
 from adapters.chat.runtime import CannotPost, ChatRuntime, failure
 from adapters.discord import render
 from adapters.discord.sender import NO_MENTIONS, ChannelSender
-from bot.conversation import Place, User
+from bot.conversation import SHARE_ACTION, Place, User
 from bot.forms import FORMS, Form
 from bot.grammar import parse
 from bot.platform import Platform, cannot_post_here
@@ -48,6 +48,12 @@ def place_of(interaction: Interaction) -> Place:
     workspace = str(interaction.guild_id) if interaction.guild_id else "dm"
     name = str(getattr(interaction.channel, "name", "") or "")
     return Place(workspace, str(interaction.channel_id or "dm"), moderator, name)
+
+
+def names_bot(content: str, bot_id: int) -> bool:
+    """Whether a message's text mentions the bot (a reply to the bot's message lists it among the mentions
+    without naming it: that is chatter or a typed answer, not a question)."""
+    return re.search(rf"<@!?{bot_id}>", content) is not None
 
 
 def user_of(interaction: Interaction) -> User:
@@ -99,6 +105,11 @@ class Exchange:
         if self.placeholder:
             self.placeholder = False
             await self.interaction.delete_original_response()
+
+    def on_public_message(self) -> bool:
+        """Whether the clicked message is one a server channel sees (a private reply must not replace it)."""
+        message = self.interaction.message
+        return self.interaction.guild_id is not None and message is not None and not message.flags.ephemeral
 
     def may_post(self) -> bool:
         """Whether the bot itself can post in this channel: installed in this server (or in its own DM with
@@ -199,19 +210,33 @@ class Handler:
         text = re.sub(rf"<@!?{bot_id}>", " ", message.content).strip()
         if message.author.bot or message.guild is None or not text:
             return
-        place = Place(str(message.guild.id), str(message.channel.id))
+        moderator = False  # as for a slash command: Manage Messages or Manage Server in this channel
+        if isinstance(message.author, discord.Member) and not isinstance(message.channel, discord.abc.PrivateChannel):
+            permissions = message.channel.permissions_for(message.author)
+            moderator = permissions.manage_messages or permissions.manage_guild
+        name = str(getattr(message.channel, "name", "") or "")
+        place = Place(str(message.guild.id), str(message.channel.id), moderator, name)
         user = User(str(message.author.id), message.author.display_name)
-        await self._post(place, self.runtime.text(text, user, place), everything=True)
+        shown = await self._post(place, self.runtime.text(text, user, place), everything=True)
+        if not shown and parse(text).command == "quiz" and parse(text).action == "start":
+            # a game nobody can see would hold the channel until it timed out: end it as its starter
+            await self.runtime.command("quiz", "stop", user, place)
 
-    async def _post(self, place: Place, work: Awaitable[list[Reply]], *, everything: bool = False) -> None:
-        # no interaction to answer privately: what the channel may see is posted, failures are logged
+    async def _post(self, place: Place, work: Awaitable[list[Reply]], *, everything: bool = False) -> bool:
+        """No interaction to answer privately: what the channel may see is posted, failures are logged. False when
+        Discord refused the bot the channel."""
         try:
             with timer("discord", "message"):
                 replies = await work
-                shown = [reply._replace(private=False) for reply in replies] if everything else replies
+                # all of it in the channel (or the DM) already: a "Share in channel" button would only repeat it
+                shown = [_shown(reply) for reply in replies] if everything else replies
                 await self.runtime.publish(place, shown, ChannelSender(self.client))
+        except CannotPost:
+            log.warning("may not post in channel %s; the answer to a message there is dropped", place.channel)
+            return False
         except Exception:
             log.exception("answering a message in channel %s failed", place.channel)
+        return True
 
     async def command_error(self, interaction: Interaction, error: Exception) -> None:
         """The command tree's (and the modal's) last resort: a private line with a reference, never a traceback."""
@@ -247,6 +272,8 @@ class Handler:
     async def deliver(self, exchange: Exchange, replies: list[Reply], place: Place) -> None:
         """First the interaction's own response, then the channel, then the private follow-ups."""
         replacement = next((r for r in replies if exchange.clicked and r.replace), None)
+        if replacement is not None and replacement.private and exchange.on_public_message():
+            replacement = None  # asked by a mention, answered in the channel: what follows is for the clicker alone
         private = [r for r in replies if r.private and r is not replacement]
         public = [r for r in replies if not r.private and r is not replacement]
         if replacement is not None:
@@ -286,6 +313,11 @@ class Handler:
     async def _tell(exchange: Exchange, reply: Reply) -> None:
         await exchange.private(reply)
         await exchange.finish()
+
+
+def _shown(reply: Reply) -> Reply:
+    """A reply posted where the asker's channel sees it, without the button that would share it again."""
+    return reply._replace(private=False, actions=tuple(a for a in reply.actions if a.id != SHARE_ACTION))
 
 
 def _typed_text(components: list[Any]) -> str:

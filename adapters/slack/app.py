@@ -24,7 +24,7 @@ from adapters.chat.metrics import timed, timer
 from adapters.chat.runtime import CannotPost, ChatRuntime, Sender
 from adapters.slack.render import action_id_of, form_view, home_view, message, result_view
 from adapters.slack.sender import SlackSender
-from bot.conversation import Place, User
+from bot.conversation import SHARE_ACTION, Place, User
 from bot.forms import FORMS
 from bot.platform import cannot_post_here
 from bot.reply import Reply
@@ -103,6 +103,8 @@ class SlackBot:
             try:
                 missed += await self.runtime.publish(place, [reply], sender)
             except CannotPost:
+                if not reply.key:  # an answer (not a quiz message the bot must edit later) still reaches the asker
+                    await tell(reply._replace(private=True, replace=False))
                 await tell(cannot_post_here(self.platform))
                 return False
         for line in missed[:1]:
@@ -126,8 +128,9 @@ class SlackBot:
         """Private replies to an event: a DM is private already; in a channel, only the user sees them."""
 
         async def tell(reply: Reply) -> None:
-            if channel.startswith("D"):
-                await client.chat_postMessage(channel=channel, **message(reply))
+            if channel.startswith("D"):  # the DM is the asker's own: a "Share in channel" button would post it again
+                kept = tuple(action for action in reply.actions if action.id != SHARE_ACTION)
+                await client.chat_postMessage(channel=channel, **message(reply._replace(actions=kept)))
             else:
                 await client.chat_postEphemeral(channel=channel, user=user_id, **message(reply))
 

@@ -108,6 +108,14 @@ class QuizChat:
         ruled, default = question.codes[question.answer], source.codes[source.answer]
         return house_explanation(self.kb, ruled, default, source.explanation)
 
+    def unknown_pack(self, pack: str) -> Reply | None:
+        """The refusal of a pack no question comes from (None when ``pack`` is '' or one that does)."""
+        packs = sorted({q.id.split(":")[1] for q in self.bank.questions if q.kind == "pack"})
+        if not pack or pack in packs:
+            return None
+        known = ", ".join(packs) or "none yet"
+        return private(f"There is no question pack named {pack!r}", f"Packs: {known}.")
+
     # -- commands ------------------------------------------------------------------
     def command(
         self,
@@ -125,10 +133,9 @@ class QuizChat:
                 settings = settings_from(argument)
             except OptionError as error:
                 return [private("That game can't start", f"{error}\n{QUIZ_HELP}")]
-            packs = sorted({q.id.split(":")[1] for q in self.bank.questions if q.kind == "pack"})
-            if settings.pack and settings.pack not in packs:
-                known = ", ".join(packs) or "none yet"
-                return [private(f"There is no question pack named {settings.pack!r}", f"Packs: {known}.")]
+            unknown = self.unknown_pack(settings.pack)
+            if unknown is not None:
+                return [unknown]
             step = self.service.start(where.workspace, where.channel, user, settings, rules)
             if step.refused:
                 return [*self.replies(step), private(step.refused, step.hint or self._where_it_stands(step.game))]

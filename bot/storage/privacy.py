@@ -12,6 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
 from bot.storage import schema as t
+from bot.storage.team_store import KEEP_UNRATED_SECONDS, UNRATED
 
 DAY = 86400.0
 PURGE_BATCH = 500  # finished games per transaction: a long backlog never holds the write lock for long
@@ -36,7 +37,7 @@ PERSONAL: tuple[Personal, ...] = (
     Personal(t.practice, "player_id", "workspace", "practice question"),
     Personal(t.practice_state, "player_id", "workspace", "practice drill"),
     Personal(t.leaderboard_optouts, "player_id", "workspace", "leaderboard opt-out"),
-    Personal(t.feedback, "user_id", "workspace", "rated answer"),
+    Personal(t.feedback, "user_id", "workspace", "kept question"),
 )
 
 
@@ -65,9 +66,10 @@ class Forgotten(NamedTuple):
 
 def forget(c: Connection, workspace: str, person: str) -> Forgotten:
     """Delete every row of ``person``'s data in ``workspace`` (each table of :data:`PERSONAL`), and remove their
-    id from the rows they share with others: games they started no longer name them, and a question they were
-    first to answer right has no first answer any more. Nobody else's rows change. Returns the running games
-    they were in: the caller re-scores those (:meth:`QuizStore.rescore`), so each goes on without them."""
+    id from the rows they share with others: games they started and house rules they added no longer name them,
+    and a question they were first to answer right has no first answer any more. Nobody else's rows change.
+    Returns the running games they were in: the caller re-scores those (:meth:`QuizStore.rescore`), so each goes
+    on without them."""
     in_workspace = select(t.games.c.id).where(t.games.c.workspace == workspace)
     running = select(t.games.c.id).where(t.games.c.workspace == workspace, t.games.c.status == "running")
     touched = set(
@@ -96,6 +98,8 @@ def forget(c: Connection, workspace: str, person: str) -> Forgotten:
         .where(games.workspace == workspace, games.starter_id == person)
         .values(starter_id="", starter_name="")
     )
+    rules = t.house_rules.c  # the team's rules stay; who added one is no longer said
+    c.execute(update(t.house_rules).where(rules.workspace == workspace, rules.added_by == person).values(added_by=""))
     questions = t.questions.c
     c.execute(
         update(t.questions)
@@ -137,6 +141,9 @@ def purge(engine: Engine, days: int, now: float) -> Purged:
     with engine.begin() as c:
         for expiring in EXPIRING:
             rows += max(c.execute(delete(expiring.table).where(expiring.table.c[expiring.at] < cutoff)).rowcount, 0)
+        f = t.feedback.c  # answers nobody rated go sooner (abstentions are kept for the eval set)
+        unrated = (f.verdict == UNRATED, f.answered != "[]", f.asked_at < now - KEEP_UNRATED_SECONDS)
+        rows += max(c.execute(delete(t.feedback).where(*unrated)).rowcount, 0)
     games = 0
     g = t.games.c
     while True:

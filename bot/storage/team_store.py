@@ -50,11 +50,15 @@ class TeamStore:
         return loaded if isinstance(loaded, dict) else {}
 
     def save_settings(self, workspace: str, settings: dict[str, Any]) -> None:
-        """Replace the workspace's settings."""
+        """Replace the workspace's settings (one statement: two admins saving at once both succeed, the later wins)."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
         table = t.team_settings
+        values = {"settings": json.dumps(settings), "updated_at": self.clock()}
         with self.engine.begin() as c:
-            c.execute(delete(table).where(table.c.workspace == workspace))
-            c.execute(insert(table).values(workspace=workspace, settings=json.dumps(settings), updated_at=self.clock()))
+            dialect = postgresql if c.dialect.name == "postgresql" else sqlite
+            upsert = dialect.insert(table).values(workspace=workspace, **values)
+            c.execute(upsert.on_conflict_do_update(index_elements=[table.c.workspace], set_=values))
 
     # -- feedback -----------------------------------------------------------------------------------------
     def record(self, workspace: str, user_id: str, question: str, answered: list[int], certainty: str) -> int:

@@ -56,3 +56,22 @@ def test_a_bad_date_or_no_action_is_one_line_and_status_2(tmp_path: Path) -> Non
     assert bad.stdout == ""
     missing = run(database)
     assert missing.returncode == 2 and "export" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_report_and_export_never_print_escape_sequences_a_user_typed(tmp_path: Path) -> None:
+    database = tmp_path / "statusbot.sqlite3"
+    engine = make_engine(f"sqlite:///{database}")
+    migrate(engine)
+    store = TeamStore(engine)  # a row kept before questions were cleaned, as typed in Slack
+    store.record("T1", "U1", "\x1b]0;owned\x07lunch \x1b[2J\x9b\u202etime", [], "abstain")
+    engine.dispose()
+    report = run(database, "report")
+    assert "  1× lunch time\n" in report.stdout
+    exported = run(database, "export")
+    assert json.loads(exported.stdout) == {
+        "q": "lunch time",
+        "accept": [],
+        "source": "feedback: abstained",
+        "answered": [],
+    }
+    assert "\x9b" not in exported.stdout and "\u202e" not in exported.stdout

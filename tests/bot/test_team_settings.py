@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine
 
 from bot.conversation import Conversation, Place, User, default_quiz
 from bot.platform import Platform
+from bot.quiz.chat import QuizChat
 from bot.storage.database import make_engine, migrate
 from knowledge import knowledge
 
@@ -93,7 +94,7 @@ def test_a_rating_button_that_was_tampered_with_or_forgotten_no_longer_works(tal
     for value in ("v1:y:", "v1:y:abc", "v2:y:1", "v1:c:1:4222", "v1:x:1", "v1:y:99999", "v1:o:1:2", ""):
         assert talk.on_action(up.id, value, ADA, HERE)[0].title == "That button no longer works"
     forgotten = talk.on_action("statusbot.forget", f"v1:yes:{ADA.id}", ADA, HERE)[0]  # /status forget-me, confirmed
-    assert "1 rated answer" in forgotten.text
+    assert "1 kept question" in forgotten.text
     assert talk.on_action(up.id, up.value, ADA, HERE)[0].title == "That button no longer works"
 
 
@@ -129,3 +130,71 @@ def test_an_abstention_is_rated_too(talk: Conversation) -> None:
         "Thanks! Noted that 418 I'm a teapot was expected."
     )
     assert [(r.question, r.verdict, r.expected) for r in talk.team.rows()] == [("what's for lunch", "wrong", 418)]
+
+
+def test_an_answer_a_house_rule_gives_is_not_rated_so_no_rating_names_the_rfc_code_it_did_not_show(
+    talk: Conversation,
+) -> None:
+    assert said(talk, "rule add validation error -> 400")[0] == "House rule 1 added"
+    ruled = talk.on_command("status", "what code for a validation error on signup", ADA, HERE)[0]
+    assert ruled.title == "House rule: 400 Bad Request"
+    assert [action.label for action in ruled.actions] == ["Share in channel"]  # no 👍 to say "422 was right"
+    other = talk.on_command("status", "what code for duplicate email?", ADA, HERE)[0]
+    assert [action.label for action in other.actions] == ["👍 Right", "👎 Wrong", "Share in channel"]
+    up = other.actions[0]
+    assert talk.on_action(up.id, up.value, ADA, HERE)[0].title == "Thanks! Noted that 409 Conflict was right."
+    assert [(r.question, r.answered[:1]) for r in talk.team.rows()] == [("what code for duplicate email?", (409,))]
+
+
+def test_default_quiz_options_naming_a_pack_that_does_not_exist_are_refused_so_starts_keep_working(
+    talk: Conversation,
+) -> None:
+    assert said(talk, "settings quiz-defaults pack:nope") == (
+        "There is no question pack named 'nope'",
+        "Packs: rest-basics.",
+    )
+    assert said(talk, "settings")[0] == "statusbot settings here"
+    shown = talk.on_command("status", "settings", BOSS, AS_ADMIN)[0]
+    assert shown.fields[-1].name == "quiz-defaults: none (10 questions, 20 s, mixed, all, buttons)"
+    assert talk.on_command("quiz", "start questions:1", ADA, HERE)[0].title == "Question 1 of 1"
+    assert said(talk, "settings quiz-defaults pack:rest-basics")[0] == "Saved: quiz-defaults is now pack:rest-basics"
+
+
+def test_with_feedback_off_a_code_typed_into_a_box_opened_before_is_not_kept(talk: Conversation) -> None:
+    answer = talk.on_command("status", "what code for duplicate email?", ADA, HERE)[0]
+    down = next(action for action in answer.actions if action.label == "👎 Wrong")
+    asked = talk.on_action(down.id, down.value, ADA, HERE)[0]
+    another = next(action for action in asked.actions if action.label == "Another code…")
+    form = talk.form_for_action(another.id, another.value)
+    assert form is not None
+    said(talk, "settings feedback off")
+    assert talk.on_form(form[0].id, "422", ADA, HERE, form[1])[0].title == "Ratings are off here"
+    assert [(r.verdict, r.expected) for r in talk.team.rows()] == [("wrong", None)]
+
+
+@pytest.mark.parametrize("text", ["forget me", "Forget Me", "forget-me", "forgetme"])
+def test_forget_me_in_plain_words_asks_to_delete_and_keeps_nothing_to_rate(talk: Conversation, text: str) -> None:
+    prompt = talk.on_command("status", text, ADA, HERE)[0]
+    assert prompt.title == "Delete everything statusbot keeps about you in this workspace?"
+    assert [action.label for action in prompt.actions] == ["Confirm", "Cancel"]
+    assert talk.team.rows() == []
+
+
+def test_while_the_database_is_unusable_settings_and_forget_me_say_so_in_their_own_words() -> None:
+    from bot.storage.database import DatabaseUnusable
+
+    def unusable() -> QuizChat:
+        raise DatabaseUnusable("STATUSBOT_DB is not usable (read-only)")
+
+    talk = Conversation(knowledge(), platform=SLACK, quiz=unusable)
+    assert said(talk, "settings feedback off")[0] == "Settings are unavailable: STATUSBOT_DB is not usable (read-only)"
+    done = talk.on_action("statusbot.forget", f"v1:yes:{ADA.id}", ADA, HERE)[0]
+    assert (done.title, done.private) == ("Nothing was deleted: STATUSBOT_DB is not usable (read-only)", True)
+
+
+def test_forget_me_names_the_questions_it_kept_for_what_they_are_even_unrated(talk: Conversation) -> None:
+    talk.on_command("status", "what's for lunch", ADA, HERE)  # kept (the bot abstained), never rated
+    prompt = talk.on_command("status", "forget-me", ADA, HERE)[0]
+    assert "the questions you asked me that were kept to be rated" in prompt.text
+    done = talk.on_action("statusbot.forget", f"v1:yes:{ADA.id}", ADA, HERE)[0]
+    assert done.text == "Deleted 1 kept question."

@@ -103,3 +103,14 @@ async def test_a_quiz_question_on_the_rules_situation_takes_the_house_rule(bot, 
     stop = fake.slash("quiz", {}, subcommand="stop", guild=world.guild, channel=world.channel, member=world.ada)
     await answered(fake, stop)
     assert running(bot)
+
+
+async def test_a_moderator_may_change_rules_by_mentioning_the_bot_and_a_member_may_not(bot, fake, world):
+    mine = lambda: [m for m in fake.messages(world.channel) if m["author"]["id"] == str(fake.bot_user.id)]  # noqa: E731
+    fake.user_message(world.channel, world.bob, f"<@{fake.bot_user.id}> rule add validation error -> 400")
+    refused = await fake.wait_for_async(mine, what="the refusal")
+    assert [title(m) for m in refused] == ["Only admins and moderators can change house rules"]
+    fake.user_message(world.channel, world.mo, f"<@{fake.bot_user.id}> rule add validation error -> 400")
+    added = await fake.wait_for_async(lambda: mine() if len(mine()) == 2 else [], what="the rule added")
+    assert title(added[1]) == "House rule 1 added"
+    assert running(bot)

@@ -96,3 +96,20 @@ def test_a_malformed_retention_period_stops_start_up_naming_it(monkeypatch, caps
         "statusbot discord: STATUSBOT_RETENTION_DAYS does not look right: it should be a whole number of days from 1 "
         "to 36500 (default 90), not '1e3'\n"
     )
+
+
+@pytest.mark.asyncio
+async def test_forget_me_asked_by_mentioning_the_bot_answers_the_click_privately(bot, fake, world):
+    await game_over(fake, world, world.ada, world.bob)
+    fake.user_message(world.channel, world.ada, f"<@{fake.bot_user.id}> forget-me")
+    asking = "Delete everything statusbot keeps about you in this server?"  # in the channel: a message has no private
+    prompt = await fake.wait_for_async(
+        lambda: next((m for m in public(fake, world.channel) if title(m) == asking), None), what="the question"
+    )
+    done = await answered(fake, fake.click(prompt, button(prompt, "Confirm"), member=world.ada))
+    await fake.wait_for_async(lambda: done.original or done.followups, what="the answer")
+    told = done.original or done.followups[0]
+    assert title(told) == "Done: statusbot has forgotten you in this server"
+    assert told["flags"] & 64  # only Ada sees what was deleted
+    assert title(fake.message(prompt["id"])) == asking
+    assert running(bot)

@@ -172,6 +172,31 @@ async def test_typed_answers_with_the_message_content_intent(fake_with_content, 
     assert fake.mention_unsafe == []
 
 
+async def test_a_typed_answer_sent_as_a_reply_to_the_question_counts_as_an_answer(fake_with_content, tmp_path):
+    """Discord puts the bot in a reply's mentions (the reply pings it), but the text names no one: it is an answer
+    to the game, not a question for the bot."""
+    fake = fake_with_content
+    guild = fake.add_guild("Repliers", members=["ada", "bob", "cy", "dee"])
+    world = SimpleNamespace(guild=guild, channel=guild.channel("general"))
+    people = [guild.member(name) for name in ("ada", "bob", "cy", "dee")]
+    async with running_bot(fake, tmp_path / "db.sqlite3", message_content=True) as client:
+        await quiz(fake, world, "start", people[0], questions=1, seconds=5, mode="typed", topic="4xx")
+        asked = await question(fake, world, 1, 1)
+        choices = re.findall(r"^[A-D]\. (.+)$", embed(asked)["description"], re.MULTILINE)
+        reference = {"message_id": asked["id"], "channel_id": str(world.channel.id), "guild_id": str(guild.id)}
+        typed = list(zip(people, choices, strict=False))
+        for person, choice in typed:
+            fake.user_message(
+                world.channel, person, choice, type=19, message_reference=reference, mentions=[fake.bot_user.payload()]
+            )
+        reveal = await revealed(fake, asked["id"])
+        right = title(reveal).removeprefix("Answer: ")
+        winner = next(person for person, choice in typed if choice == right)
+        assert f"First: {winner.user.global_name}." in text_of(reveal)
+        assert running(client)
+    assert fake.rejected == []
+
+
 async def test_message_content_refused_by_discord_is_one_line(tmp_path, monkeypatch):
     from adapters.chat.settings import SettingError
     from adapters.discord.main import Settings, serve
@@ -243,4 +268,16 @@ async def test_practice_is_a_private_drill_and_teams_can_be_joined(bot, fake, wo
     )
     assert standings and score.response is not None
     await quiz(fake, world, "stop", world.ada)
+    assert running(bot)
+
+
+async def test_a_game_started_by_mention_where_the_bot_may_not_post_is_ended_not_left_running(bot, fake, world):
+    fake.fail_next("POST", r"/channels/\d+/messages$", status=403, code=50013)  # Missing Permissions
+    fake.user_message(world.channel, world.ada, f"<@{fake.bot_user.id}> quiz start questions:1 seconds:60")
+    service = bot.runtime.conversation.quiz.service
+    await fake.wait_for_async(lambda: all(f.times == 0 for f in fake._failures), what="the refused post")
+    # nobody could see that game: it is ended rather than holding the channel for a minute a question
+    await fake.wait_for_async(lambda: service.current(str(world.channel.id)) is None, what="the game ended")
+    await quiz(fake, world, "start", world.bob, questions=1, seconds=5)  # once the bot may post again
+    assert title(await question(fake, world, 1, 1)) == "Question 1 of 1"
     assert running(bot)

@@ -218,3 +218,20 @@ async def test_a_post_discord_refuses_is_explained_privately(bot, fake, world):
     assert title(told[0]) == "I can't post in this channel"
     assert told[0]["flags"] & 64
     assert running(bot)
+
+
+async def test_an_answer_to_a_mention_or_a_dm_is_already_shared_so_it_has_no_share_button(bot, fake, world):
+    mine = lambda: [m for m in fake.messages(world.channel) if m["author"]["id"] == str(fake.bot_user.id)]  # noqa: E731
+    fake.user_message(world.channel, world.ada, f"<@{fake.bot_user.id}> what code for duplicate email?")
+    answer = await fake.wait_for_async(mine, what="the answer in the channel")
+    assert title(answer[0]) == "409 Conflict"
+    labels = [b["label"] for b in buttons(answer[0])]
+    assert "👍 Right" in labels and "Share in channel" not in labels
+    zoe = fake.add_user("zoe")
+    dm = fake.dm_channel(zoe)
+    fake.user_message(dm, zoe, "409")
+    answer = await fake.wait_for_async(
+        lambda: [m for m in fake.messages(dm) if m["author"]["id"] == str(fake.bot_user.id)], what="the DM answer"
+    )
+    assert title(answer[0]) == "409 Conflict" and "Share in channel" not in [b["label"] for b in buttons(answer[0])]
+    assert running(bot)

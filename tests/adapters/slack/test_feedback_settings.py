@@ -175,3 +175,28 @@ def test_quiz_settings_take_effect(slack: SlackProcess, fake: FakeSlack) -> None
     finally:
         fake.admins.discard("U9")
     assert fake.rejected == [] and slack.running()
+
+
+def test_with_visibility_channel_an_answer_in_a_channel_the_bot_is_not_in_still_reaches_the_asker(
+    slack: SlackProcess, fake: FakeSlack
+) -> None:
+    where = {"team_id": "T-out", "channel_id": "C-outside"}
+    fake.admins.add("U9")
+    try:
+        _, saved, _ = slack.command("/status", "settings visibility channel", user_id="U9", **where)
+        assert header(saved["blocks"]) == "Saved: visibility is now channel"
+    finally:
+        fake.admins.discard("U9")
+    fake.strict_membership = True
+    fake.bot_channels = {"C-member"}
+    try:
+        _, ack, name = slack.command("/status", "409", user_id="U2", user_name="bob", **where)
+        assert ack == ""  # meant for the channel
+        told = [post.body for post in fake.wait_for_response(name, count=2)]
+    finally:
+        fake.strict_membership = False
+        fake.bot_channels = set()
+    assert [header(body["blocks"]) for body in told] == ["409 Conflict", "I can't post in this channel"]
+    assert all(body["response_type"] == "ephemeral" for body in told)
+    assert fake.messages("C-outside") == []
+    assert fake.rejected == [] and slack.running()

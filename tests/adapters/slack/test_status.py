@@ -104,6 +104,7 @@ def test_direct_messages_and_mentions_use_the_same_grammar(slack: SlackProcess, 
     assert slack.event(dm) == 200
     answer = fake.wait_for(lambda: fake.messages("D7"), what="the DM answer")[0]
     assert header(answer.blocks) == "401 Unauthorized vs 403 Forbidden"
+    assert "Share in channel" not in texts(answer.blocks)  # a DM has nobody else to share it with
     assert slack.event(req.app_mention("<@U0BOT> what code for duplicate email?", channel_id="C-mention")) == 200
     private = fake.wait_for(lambda: fake.ephemerals("C-mention"), what="the mention's private answer")[0]
     assert header(private.blocks) == "409 Conflict"

@@ -314,3 +314,22 @@ def test_a_rule_added_in_one_process_applies_at_once_in_another(engine):
     assert say(second, "what code for a validation error?", EVE, MEMBER).title == "House rule: 400 Bad Request"
     assert say(second, "/status rule remove 1", EVE, ADMIN).title == "House rule 1 removed"
     assert say(first, "what code for a validation error?", EVE, MEMBER).title.startswith("422 ")
+
+
+def test_a_zero_width_character_pasted_inside_a_word_does_not_split_it(talk):
+    added = say(talk, "/status rule add vali\u200bdation er\u2060ror -> 400")
+    assert added.text.splitlines()[0] == "“validation error” → 400 Bad Request"
+    assert say(talk, "/status what code for a validation\ufeff error on signup").title == "House rule: 400 Bad Request"
+    assert say(talk, "/status what code for dupli\u200bcate em\u200dail?").title == "409 Conflict"
+
+
+@pytest.mark.parametrize(
+    "text", ["/status rul add validation error -> 400", "/status rulez remove 1", "/status rle list"]
+)
+def test_a_misspelt_rule_command_says_what_was_meant_instead_of_answering_it_as_a_question(talk, text):
+    assert say(talk, text).title == f"Did you mean /status rule {text.split()[2]}?"
+    assert say(talk, "/status rule list").title == "No house rules yet"
+
+
+def test_a_question_starting_with_a_word_like_rule_is_still_a_question(talk):
+    assert say(talk, "/status role missing for the user").title != "Did you mean /status rule add?"

@@ -240,3 +240,21 @@ def test_a_malformed_retention_period_is_named(value):
 def test_the_retention_period_defaults_to_90_days():
     assert retention_days({}) == 90
     assert retention_days({"STATUSBOT_RETENTION_DAYS": " 30 "}) == 30
+
+
+def test_forget_me_removes_the_admins_id_from_the_house_rules_they_added_and_keeps_the_teams_rules(engine):
+    from bot.conversation import Conversation, Place, User, default_quiz
+    from bot.platform import Platform
+    from bot.storage.house_rules import HouseRuleStore
+
+    talk = Conversation(KB, platform=Platform("slack", True, shared=True), quiz=lambda: default_quiz(KB, engine))
+    boss, admin = User("U9", "boss"), Place("T1", "C1", moderator=True)
+    assert talk.on_command("status", "rule add validation error -> 400", boss, admin)[0].title == "House rule 1 added"
+    talk.on_command("status", "rule add duplicate email -> 409", boss, Place("T2", "C2", moderator=True))
+    done = talk.on_action("statusbot.forget", "v1:yes:U9", boss, admin)[0]
+    assert done.title == "statusbot keeps nothing about you in this workspace"  # the rules are the team's
+    listed = talk.on_command("status", "rule list", boss, admin)[0]
+    assert [field.value for field in listed.fields] == ["“validation error” → 400 Bad Request"]
+    rules = HouseRuleStore(engine)
+    assert [stored.added_by for stored in rules.rules("T1")] == [""]
+    assert [stored.added_by for stored in rules.rules("T2")] == ["U9"]  # another workspace: untouched

@@ -76,7 +76,7 @@ def test_forget_me_deletes_one_persons_feedback_in_one_workspace_only(engine: En
     for workspace, user in (("T1", "U1"), ("T1", "U1"), ("T1", "U2"), ("T2", "U1")):
         store.rate(store.record(workspace, user, f"question of {user} in {workspace}", [409], "sure"), "right")
     with engine.begin() as c:
-        assert forget(c, "T1", "U1").deleted["rated answer"] == 2
+        assert forget(c, "T1", "U1").deleted["kept question"] == 2
     assert [r.question for r in store.rows()] == ["question of U2 in T1", "question of U1 in T2"]
 
 
@@ -94,3 +94,67 @@ def test_an_export_loads_in_statusbot_eval(tmp_path, engine: Engine) -> None:
         ("Duplicate email on signup", (409, 422)),
         ("what's for lunch", ()),
     ]
+
+
+def test_the_retention_purge_deletes_answers_nobody_rated_in_30_days_even_when_nobody_asks_again(
+    engine: Engine,
+) -> None:
+    from bot.storage.privacy import purge
+
+    clock = Clock()
+    store = TeamStore(engine, clock)
+    unrated = store.record("T1", "U1", "what code for duplicate email?", [409], "sure")
+    abstained = store.record("T1", "U1", "the wifi is slow today", [], "abstain")
+    rated = store.record("T1", "U1", "user already exists", [409], "sure")
+    store.rate(rated, "right")
+    clock.now += KEEP_UNRATED_SECONDS + 1  # docs/privacy.md: "unrated answers 30 days"
+    assert purge(engine, 90, clock.now).rows == 1
+    assert store.get(unrated) is None
+    assert store.get(abstained) is not None and store.get(rated) is not None  # kept for the retention period
+
+
+def test_a_question_with_control_characters_is_kept_for_rating_without_them(engine: Engine) -> None:
+    from bot.conversation import Conversation, Place, User, default_quiz
+    from bot.platform import Platform
+    from knowledge import knowledge
+
+    kb = knowledge()
+    talk = Conversation(kb, platform=Platform("slack", True, shared=True), quiz=lambda: default_quiz(kb, engine))
+    asked = "what code for \x1b[2Jdup\x00licate \u202eemail?"  # a terminal escape, NUL (PostgreSQL), a bidi control
+    answer = talk.on_command("status", asked, User("U1", "ada"), Place("T1", "C1"))[0]
+    assert answer.title.endswith("409 Conflict")
+    assert [action.label for action in answer.actions] == ["👍 Right", "👎 Wrong", "Share in channel"]
+    up = answer.actions[0]
+    assert talk.on_action(up.id, up.value, User("U1", "ada"), Place("T1", "C1"))[0].title == (
+        "Thanks! Noted that 409 Conflict was right."
+    )
+    assert [row.question for row in talk.team.rows()] == ["what code for duplicate email?"]  # as a maintainer reads it
+
+
+def test_two_admins_saving_settings_at_the_same_moment_both_succeed(engine: Engine) -> None:
+    import threading
+
+    from sqlalchemy import insert
+
+    from bot.storage import schema as t
+
+    store = TeamStore(engine)
+    done: list[object] = []
+    with engine.begin() as first:  # one admin's save, not committed yet
+        first.execute(insert(t.team_settings).values(workspace="T1", settings="{}", updated_at=0.0))
+        other = threading.Thread(
+            target=lambda: done.append(_outcome(lambda: store.save_settings("T1", {"visibility": "channel"}))),
+        )
+        other.start()
+        other.join(1.0)  # the second save waits for the first (PostgreSQL: the key; SQLite: the write lock)
+    other.join(10.0)
+    assert done == [None]  # no error: the later save wins
+    assert TeamSettings.from_json(store.load_settings("T1")).visibility == "channel"
+
+
+def _outcome(call: object) -> object:
+    try:
+        call()  # type: ignore[operator]
+    except Exception as error:
+        return error
+    return None
