@@ -212,6 +212,9 @@ def _feedback(args: argparse.Namespace, out: TextIO) -> int:
 
     try:
         since = since_timestamp(args.since) if args.since else None
+        missing = _missing_sqlite_file()
+        if missing:  # reading a database must not create an empty one where a path was mistyped
+            raise ValueError(f"STATUSBOT_DB names no database ({missing}): it should be the bot's SQLite file")
         rows = TeamStore(open_database()).rows(since=since)
     except (ValueError, DatabaseUnusable) as error:
         sys.stderr.write(f"statusbot feedback: {error}\n")
@@ -223,6 +226,19 @@ def _feedback(args: argparse.Namespace, out: TextIO) -> int:
     left_out = f"; {skipped} 👎 without the expected code left out" if skipped else ""
     sys.stderr.write(f"statusbot feedback: {written} questions exported{left_out}\n")
     return 0
+
+
+def _missing_sqlite_file() -> str:
+    """The configured SQLite file when it does not exist ('' for PostgreSQL, or a file that is there)."""
+    from sqlalchemy import make_url
+
+    from bot.storage.database import database_url
+
+    url = make_url(database_url())
+    path = url.database or ""
+    if url.get_backend_name() != "sqlite" or path in ("", ":memory:") or os.path.exists(path):
+        return ""
+    return path
 
 
 class DotenvError(Exception):

@@ -260,6 +260,10 @@ def house_explanation(kb: Knowledge, code: int, default: int, rfc_explanation: s
     return f"House rule: {label(kb, code)}. The RFC default is {label(kb, default)}:\n{rfc_explanation}"
 
 
+# a Japanese or Chinese keyboard types "３" for 3; other look-alikes ("²") stay refused, not read as a number
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def rule_reply(
     kb: Knowledge, store: HouseRuleStore, wanted: RuleCommand, workspace: str, author: str, may_change: bool
 ) -> Reply:
@@ -272,7 +276,7 @@ def rule_reply(
     if not may_change:
         return not_allowed_reply()
     if wanted.verb == "remove":
-        number = wanted.argument.strip().lstrip("#")
+        number = wanted.argument.strip().lstrip("#").translate(_FULLWIDTH_DIGITS)
         fits = number.isascii() and number.isdigit() and len(number) < 4
         removed = store.remove(workspace, int(number)) if fits else None
         if removed is None:

@@ -75,3 +75,14 @@ def test_report_and_export_never_print_escape_sequences_a_user_typed(tmp_path: P
         "answered": [],
     }
     assert "\x9b" not in exported.stdout and "\u202e" not in exported.stdout
+
+
+def test_a_mistyped_database_path_is_one_line_and_creates_nothing(tmp_path: Path) -> None:
+    typo = tmp_path / "statusbot.sqlite"
+    for action in ("export", "report"):
+        result = run(typo, action)
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"statusbot feedback: STATUSBOT_DB names no database ({typo}): it should be the bot's SQLite file\n"
+        )
+    assert list(tmp_path.iterdir()) == []

@@ -163,6 +163,13 @@ def test_at_most_twenty_rules_per_team(talk):
     assert say(talk, "/status rule list").title == "House rules (20)"
 
 
+def test_a_rule_number_typed_in_fullwidth_digits_is_removed(talk):
+    say(talk, "/status rule add validation error -> 400")
+    say(talk, "/status rule add token expired -> 401")
+    assert say(talk, "/status rule remove ２").title == "House rule 2 removed"
+    assert listed(talk) == [("Rule 1", "“validation error” → 400 Bad Request")]
+
+
 def test_an_empty_list_says_how_to_add_and_remove_says_there_is_nothing(talk):
     assert say(talk, "/status rule remove 1").title == "There are no house rules to remove"
     empty = say(talk, "/status rule")
