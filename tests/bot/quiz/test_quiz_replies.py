@@ -304,3 +304,25 @@ def test_a_letter_names_one_of_the_choices_shown() -> None:
 
 def test_longer_typed_names_forgive_more_misspellings() -> None:
     assert [tolerance("x" * n) for n in (1, 4, 5, 8, 9, 30)] == [100.0, 100.0, 85.0, 85.0, 78.0, 78.0]
+
+
+def test_a_game_goes_on_after_a_restart_whose_packs_no_longer_have_its_questions(db: Engine, bank: Bank) -> None:
+    clock = FakeClock()
+    start(chat_on(db, bank, clock), "pack:ours questions:2 seconds:20")
+    without = Bank(KB, situations())  # the pack was removed before the restart
+    chat = chat_on(db, without, clock)
+    clock.advance(5)
+    assert chat.countdown("C1") == [question_one("15 s left to pick an answer · one answer each")._replace(text="")]
+    assert chat.click(f"{GAME}:0:3", ANA, HERE) == [told("Right! +163 points.")]
+    clock.advance(15)
+    assert chat.tick("C1")[0] == Reply(
+        title="Answer: 409 Conflict", fields=(Field("Who", "First: Ana."),), colour="green", key=f"{KEY}:0"
+    )
+
+
+def test_a_typed_game_goes_on_after_a_restart_whose_packs_no_longer_have_its_questions(db: Engine, bank: Bank) -> None:
+    clock = FakeClock()
+    start(chat_on(db, bank, clock), "pack:ours mode:typed seconds:20", game=2)
+    chat = chat_on(db, Bank(KB, situations()), clock)
+    clock.advance(5)
+    assert chat.typed("409", BEN, HERE) == [told("Right! +163 points.")]

@@ -184,3 +184,22 @@ def test_an_sqlite_engine_in_memory_makes_no_folder(tmp_path: Path, monkeypatch:
     engine = make_engine("sqlite:///:memory:")
     engine.dispose()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_forgetting_a_game_this_process_never_read_is_harmless(engine: Engine) -> None:
+    store = QuizStore(engine, FakeClock())
+    store.forget("")
+    store.forget("no-such-game")
+
+
+def test_changing_team_in_one_game_keeps_the_team_chosen_in_another(engine: Engine) -> None:
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    for channel in ("C1", "C2"):
+        quiz.start("W1", channel, ANA, Settings(questions=2, seconds=20, teams=True))
+        quiz.join(channel, ANA, "Red")
+    quiz.join("C1", ANA, "Blue")
+    other = service(engine, clock)  # another process reads both games from the database
+    first, second = other.current("C1"), other.current("C2")
+    assert first is not None and second is not None
+    assert (first.teams, second.teams) == ({"u1": "Blue"}, {"u1": "Red"})
