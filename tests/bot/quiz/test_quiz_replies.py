@@ -104,6 +104,7 @@ def test_a_game_with_buttons_from_start_to_leaderboard(db: Engine, bank: Bank) -
     assert start(chat, "pack:ours questions:2 seconds:20") == [question_one("20 s to pick an answer · one answer each")]
     clock.advance(12)
     assert chat.countdown("C1") == [question_one("8 s left to pick an answer · one answer each")]
+    assert chat.click(f"{GAME}:0:4", BEN, HERE) == []  # a forged fifth choice: nothing happens
     assert chat.click(f"{GAME}:0:0", BEN, HERE) == [told("Answer recorded.")]
     clock.advance(1)
     assert chat.click(f"{GAME}:0:3", ANA, HERE) == [told("Right! +143 points.")]
@@ -182,6 +183,9 @@ def test_a_game_with_buttons_from_start_to_leaderboard(db: Engine, bank: Bank) -
     elsewhere = Where("W1", "C9")
     assert chat.command("leaderboard", "period:month scope:workspace", ANA, elsewhere) == [
         Reply(title="Leaderboard, this month", text=board, colour="green")
+    ]
+    assert chat.command("leaderboard", "scope:server", ANA, Where("W2", "C1")) == [
+        Reply(title="Leaderboard, all time", text="No finished games yet.", colour="green")
     ]
     assert chat.command("leaderboard", "", ANA, elsewhere) == [
         Reply(title="Leaderboard, all time", text="No finished games yet.", colour="green")

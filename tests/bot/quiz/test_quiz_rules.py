@@ -3,6 +3,7 @@ practice drill's replies and boxes, settings that match nothing, broken packs, a
 
 from __future__ import annotations
 
+import logging
 import random
 import uuid
 from collections import Counter
@@ -15,12 +16,13 @@ from sqlalchemy import Engine
 from bot.quiz.bank import Bank
 from bot.quiz.game import Game, Outcome, Settings
 from bot.quiz.options import OptionError, read_options, settings_from
-from bot.quiz.packs import SHIPPED, broken_packs, load_packs, pack_problem
+from bot.quiz.packs import SHIPPED, broken_packs, load_pack, load_packs, pack_problem
 from bot.quiz.practice import Practice
 from bot.quiz.question import Question
 from bot.quiz.service import QuizService
 from bot.reply import Field, Reply
 from bot.storage.quiz_store import QuizStore
+from knowledge import CatalogueError
 from tests.bot.quiz.test_game import FakeClock
 from tests.bot.quiz.test_quiz_replies import ANA, BEN, CAI, GAME, HERE, KB, PACK, bank, chat_on, db, start, told
 
@@ -294,3 +296,151 @@ def test_leaderboard_options_take_only_period_and_scope() -> None:
     with pytest.raises(OptionError) as raised:
         read_options("questions:5", ("period", "scope"))
     assert str(raised.value) == "Unknown option 'questions'; I know period, scope."
+
+
+# -- a team's pack file -------------------------------------------------------------------------------------------
+HEAD = 'title = "X"\n[[question]]\nprompt = "p"\nexplanation = "e"\nlevel = "easy"\ntopic = "4xx"\n'
+TWO = 'choices = ["a", "b"]\nanswer = "a"\n'
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        (HEAD.replace('"X"', '"' + "t" * 81 + '"') + TWO, "top level: field 'title' is 81 characters long; at most 80"),
+        (
+            HEAD.replace('"X"', '"X"\ndescription = "' + "d" * 301 + '"') + TWO,
+            "top level: field 'description' is 301 characters long; at most 300",
+        ),
+        (HEAD.replace('title = "X"\n', "") + TWO, "top level: field 'title' is missing"),
+        (
+            HEAD + 'choices = ["a", "b", "c", "d", "e", "f"]\nanswer = "a"\n',
+            "question 1: field 'choices' must be 2 to 5 different answers (the question starting on line 2)",
+        ),
+        (
+            HEAD + 'choices = ["a", "a"]\nanswer = "a"\n',
+            "question 1: field 'choices' must be 2 to 5 different answers (the question starting on line 2)",
+        ),
+        (HEAD + 'answer = "a"\n', "question 1: field 'choices' is missing (the question starting on line 2)"),
+        (
+            HEAD + TWO + "learn = 600\n",
+            "question 1: field 'learn' must be between 100 and 599, got 600 (the question starting on line 2)",
+        ),
+        (
+            HEAD + TWO + "learn = 99\n",
+            "question 1: field 'learn' must be between 100 and 599, got 99 (the question starting on line 2)",
+        ),
+        (
+            HEAD.replace('"p"', '"' + "p" * 501 + '"') + TWO,
+            "question 1: field 'prompt' is 501 characters long; at most 500 (the question starting on line 2)",
+        ),
+        (
+            HEAD.replace('"e"', '"' + "e" * 701 + '"') + TWO,
+            "question 1: field 'explanation' is 701 characters long; at most 700 (the question starting on line 2)",
+        ),
+        (
+            HEAD + 'choices = ["' + "a" * 201 + '", "b"]\nanswer = "' + "a" * 201 + '"\n',
+            "question 1: field 'answer' is 201 characters long; at most 200 (the question starting on line 2)",
+        ),
+        (
+            HEAD + TWO + "\n\n" + HEAD.split("\n", 1)[1] + 'choices = ["a", "b"]\nanswer = "c"\n',
+            "question 2: field 'answer' must be one of the choices, got 'c' (the question starting on line 11)",
+        ),
+    ],
+)
+def test_a_pack_beyond_its_limits_names_the_field_and_the_line(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "team.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(CatalogueError) as raised:
+        load_pack(path)
+    assert str(raised.value) == f"{path}: {message}"
+
+
+def test_a_pack_at_its_limits_loads(tmp_path: Path) -> None:
+    path = tmp_path / "team.toml"
+    path.write_text(
+        HEAD.replace('"X"', '"' + "t" * 80 + '"\ndescription = "' + "d" * 300 + '"')
+        .replace('"p"', '"' + "p" * 500 + '"')
+        .replace('"e"', '"' + "e" * 700 + '"')
+        .replace('"4xx"', '"1xx"')
+        + 'choices = ["a", "b", "c", "d", "e"]\nanswer = "e"\nlearn = 100\n',
+        encoding="utf-8",
+    )
+    [question] = load_pack(path)
+    assert (question.id, question.answer, question.learn, question.topic) == ("pack:team:1", 4, 100, "1xx")
+    assert (len(question.prompt), len(question.explanation), question.choices) == (500, 700, tuple("abcde"))
+
+
+def test_only_pack_questions_with_one_distinct_code_per_choice_play_typed(tmp_path: Path) -> None:
+    question = 'prompt = "{}?"\nexplanation = "e"\nlevel = "easy"\ntopic = "4xx"\nchoices = [{}]\nanswer = "{}"\n'
+    body = 'title = "Typed"\n' + "".join(
+        "\n[[question]]\n" + question.format(prompt, ", ".join(f'"{c}"' for c in choices), choices[0])
+        for prompt, choices in (
+            ("all codes", ("409 Conflict", "400 Bad Request", "422")),
+            ("one without", ("409 Conflict", "A conflict", "400 Bad Request")),
+            ("a code twice", ("409 Conflict", "409 with a body", "400 Bad Request")),
+            ("no codes", ("Platform", "Payments")),
+        )
+    )
+    path = tmp_path / "typed.toml"
+    path.write_text(body, encoding="utf-8")
+    bank = Bank(KB, [], load_pack(path))
+    assert [q.prompt for q in bank.pool(pack="typed", typed=True)] == ["all codes?"]
+    assert [q.codes for q in bank.pool(pack="typed")] == [(409, 400, 422), (), (), ()]
+
+
+def test_every_pack_in_a_folder_loads_and_a_skipped_one_is_logged_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    (folder / "a.toml").write_text(HEAD + TWO, encoding="utf-8")
+    (folder / "b.toml").write_text(HEAD + TWO, encoding="utf-8")
+    (folder / "c.toml").write_text(HEAD, encoding="utf-8")
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.quiz.packs"):
+            loaded = load_packs([tmp_path / "missing", folder])
+            load_packs([tmp_path / "missing", folder])
+        assert [q.id for q in loaded] == ["pack:a:1", "pack:b:1"]
+        assert [r.getMessage() for r in caplog.records] == [
+            f"quiz pack skipped: QUIZ_PACKS_DIR is not a folder: {tmp_path / 'missing'}",
+            f"quiz pack skipped: {folder / 'c.toml'}: question 1: field 'choices' is missing "
+            "(the question starting on line 2)",
+        ]
+    finally:
+        load_packs([SHIPPED])
+
+
+# -- a game's answers ---------------------------------------------------------------------------------------------
+def test_ties_break_on_the_total_time_over_every_question() -> None:
+    game, clock = game_of(slug_question(), slug_question()._replace(id="q2"))
+    clock.advance(1)
+    game.answer(ANA, 1)
+    clock.advance(7)
+    game.answer(BEN, 1)
+    game.skip(ANA)
+    clock.advance(5)
+    game.answer(BEN, 1)
+    clock.advance(5)
+    game.answer(ANA, 1)
+    # all wrong: Ana took 1 + 10 s, Ben 8 + 5 s
+    assert [(s.player.name, s.total_time) for s in game.ranking()] == [("Ana", 11.0), ("Ben", 13.0)]
+
+
+def test_a_wrong_answer_restarts_the_streak_bonus_and_the_fastest_stays_the_fastest() -> None:
+    questions = [slug_question()._replace(id=f"q{n}") for n in range(4)]
+    game, clock = game_of(*questions)
+    scored = []
+    for step, choice in ((2, 0), (6, 0), (1, 1), (4, 0)):
+        clock.advance(step)
+        scored.append(game.answer(ANA, choice).points)
+        game.skip(ANA)  # the next question is asked now
+    # 100 + speed + 25 first; the second right answer in a row adds 10; the wrong one restarts the run
+    assert scored == [170, 170, 0, 165]
+    standing = game.standings["u1"]
+    assert (standing.fastest, standing.best_streak, standing.streak) == (2.0, 2, 1)
+
+
+def test_an_answer_after_the_game_ended_is_closed() -> None:
+    game, _ = game_of(slug_question())
+    game.stop(ANA)
+    assert game.answer(BEN, 0) == Outcome("closed")

@@ -203,3 +203,24 @@ def test_changing_team_in_one_game_keeps_the_team_chosen_in_another(engine: Engi
     first, second = other.current("C1"), other.current("C2")
     assert first is not None and second is not None
     assert (first.teams, second.teams) == ({"u1": "Blue"}, {"u1": "Red"})
+
+
+def test_only_the_starter_skips_unless_a_moderator_is_named(engine: Engine) -> None:
+    quiz = service(engine, FakeClock())
+    quiz.start("W1", "C1", ANA, Settings(questions=2))
+    ben = Player("u2", "Ben")
+    assert quiz.skip("C1", ben).refused == "Only the player who started the game or a moderator can do that."
+    assert [e.kind for e in quiz.skip("C1", ben, moderator=True).events] == ["reveal", "question"]
+
+
+def test_a_team_players_first_answer_leaves_the_question_open_in_any_process(engine: Engine) -> None:
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    game = quiz.start("W1", "C1", ANA, Settings(questions=2, seconds=20, teams=True)).game
+    assert game is not None and game.current is not None
+    right = game.current.answer
+    assert quiz.answer("C1", ANA, 0, right).events == []  # put in a team, not chosen: nobody else known yet
+    other = service(engine, clock)
+    assert other.tick("C1").events == []
+    rebuilt = other.current("C1")
+    assert rebuilt is not None and rebuilt.joined == set() and rebuilt.teams == {"u1": "Blue"}
