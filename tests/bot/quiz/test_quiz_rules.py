@@ -20,7 +20,7 @@ from bot.quiz.packs import SHIPPED, broken_packs, load_pack, load_packs, pack_pr
 from bot.quiz.practice import Practice
 from bot.quiz.question import Question
 from bot.quiz.service import QuizService
-from bot.reply import Field, Reply
+from bot.reply import Action, Field, Reply
 from bot.storage.quiz_store import QuizStore
 from knowledge import CatalogueError
 from tests.bot.quiz.test_game import FakeClock
@@ -71,6 +71,22 @@ def test_a_game_nobody_wins_ends_without_a_winner_fastest_or_streak(db: Engine, 
             colour="green",
         )
     ]
+
+
+def test_a_question_nobody_got_right_says_so_at_the_reveal(db: Engine, bank: Bank) -> None:
+    clock = FakeClock()
+    chat = chat_on(db, bank, clock)
+    start(chat, "pack:ours questions:2 seconds:20")
+    chat.click(f"{GAME}:0:0", BEN, HERE)  # 400 Bad Request: wrong
+    clock.advance(20)
+    assert chat.tick("C1")[0] == Reply(
+        title="Answer: 409 Conflict",
+        text="House rule: a slug is unique.",
+        fields=(Field("Who", "Nobody got it this time."),),
+        colour="yellow",
+        actions=(Action("statusbot.card", "Learn more", "v1:409"),),
+        key="quiz:0000000000000000:0",
+    )
 
 
 def test_scores_before_anyone_answered(db: Engine, bank: Bank) -> None:
