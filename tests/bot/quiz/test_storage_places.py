@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import Engine, insert
 
 from bot.quiz.bank import Bank
-from bot.quiz.game import Player, Settings
+from bot.quiz.game import Outcome, Player, Settings
 from bot.quiz.service import QuizService
 from bot.storage import schema as t
 from bot.storage.database import DatabaseUnusable, database_url, make_engine, open_database
 from bot.storage.message_keys import MessageKeys, Posted
-from bot.storage.quiz_store import PracticeState, QuizStore, RunningGame
+from bot.storage.quiz_store import PracticeState, QuizStore, RunningGame, period_start
 from knowledge import knowledge, situations
 from tests.bot.quiz.test_game import FakeClock
 
@@ -120,6 +120,7 @@ def test_a_players_practice_in_one_workspace_leaves_the_other_workspace_alone(en
         (" postgresql+psycopg://bot@db/x ", "postgresql+psycopg://bot@db/x"),
         ("postgresql://bot@db/postgresql://x", "postgresql+psycopg://bot@db/postgresql://x"),
         ("sqlite:////srv/quiz.sqlite3", "sqlite:////srv/quiz.sqlite3"),
+        ("postgres://bot@db/x?fallback=postgres://y", "postgresql+psycopg://bot@db/x?fallback=postgres://y"),
     ],
 )
 def test_database_url_is_used_with_the_driver_statusbot_ships(
@@ -174,8 +175,8 @@ def test_an_unusable_database_url_names_database_url_without_the_driver_prefix(
     with pytest.raises(DatabaseUnusable) as raised:
         open_database()
     message = str(raised.value)
-    assert message.startswith("DATABASE_URL is not usable (")
-    assert "(psycopg." not in message and "\n" not in message
+    assert message.startswith("DATABASE_URL is not usable (connection failed: ")  # no "(psycopg.…)" prefix
+    assert "\n" not in message
     assert message.endswith("): it should be a database URL such as postgresql://user@host:5432/statusbot")
 
 
@@ -224,3 +225,108 @@ def test_a_team_players_first_answer_leaves_the_question_open_in_any_process(eng
     assert other.tick("C1").events == []
     rebuilt = other.current("C1")
     assert rebuilt is not None and rebuilt.joined == set() and rebuilt.teams == {"u1": "Blue"}
+
+
+# -- read back by another process ----------------------------------------------------------------------------------
+def test_another_process_scores_typed_codes_against_the_choices_as_shown(engine: Engine) -> None:
+    clock = FakeClock()
+    first = service(engine, clock)
+    game = first.start("W1", "C1", ANA, Settings(questions=2, seconds=20, mode="typed")).game
+    assert game is not None and game.current is not None
+    right_code = game.current.codes[game.current.answer]
+    wrong_code = game.current.codes[(game.current.answer + 1) % len(game.current.codes)]
+    clock.advance(4)
+    other = service(engine, clock)
+    assert other.answer_text("C1", ANA, str(right_code)).outcome == Outcome("accepted", True, True, 165)
+    assert other.answer_text("C1", Player("u2", "Ben"), str(wrong_code)).outcome == Outcome("accepted")
+
+
+def test_the_starter_still_controls_the_game_in_another_process(engine: Engine) -> None:
+    clock = FakeClock()
+    service(engine, clock).start("W1", "C1", ANA, Settings(questions=3, seconds=20))
+    assert [e.kind for e in service(engine, clock).skip("C1", ANA).events] == ["reveal", "question"]
+    assert [e.kind for e in service(engine, clock).stop("C1", ANA).events] == ["finished"]
+
+
+def test_scores_read_back_count_the_questions_already_revealed(engine: Engine) -> None:
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    game = quiz.start("W1", "C1", ANA, Settings(questions=3, seconds=20)).game
+    assert game is not None and game.current is not None
+    quiz.answer("C1", ANA, 0, game.current.answer)
+    clock.advance(21)
+    quiz.tick("C1")
+    rebuilt = service(engine, clock).current("C1")
+    assert rebuilt is not None and len(rebuilt.history) == 1 and rebuilt.index == 1
+    assert rebuilt.standings["u1"].streak == 1  # question 2 is still open
+    clock.advance(21)
+    service(engine, clock).tick("C1")  # question 2 closes unanswered: the streak restarts
+    again = service(engine, clock).current("C1")
+    assert again is not None and len(again.history) == 2 and again.standings["u1"].streak == 0
+
+
+def test_an_answers_time_is_the_moment_it_was_scored(engine: Engine) -> None:
+    ticks = iter(range(1000, 2000))
+
+    def ticking() -> float:  # every reading of the clock is a second later
+        return float(next(ticks))
+
+    quiz = service(engine, ticking)  # type: ignore[arg-type]
+    game = quiz.start("W1", "C1", ANA, Settings(questions=2, seconds=20)).game
+    assert game is not None and game.current is not None
+    step = quiz.answer("C1", ANA, 0, game.current.answer)
+    assert step.game is not None
+    live = step.game.standings["u1"]
+    rebuilt = service(engine, ticking).current("C1")  # type: ignore[arg-type]
+    assert rebuilt is not None
+    again = rebuilt.standings["u1"]
+    assert (again.points, again.total_time) == (live.points, live.total_time)
+
+
+# -- leaderboards ---------------------------------------------------------------------------------------------------
+def result(player: str, points: int, finished_at: float, workspace: str = "W1") -> dict[str, object]:
+    return {
+        "game_id": f"g-{player}-{finished_at}",
+        "player_id": player,
+        "player_name": player.upper(),
+        "workspace": workspace,
+        "channel": "C1",
+        "points": points,
+        "correct": 1,
+        "answered": 1,
+        "best_streak": 1,
+        "won": False,
+        "finished_at": finished_at,
+        "total_time": 1.0,
+    }
+
+
+def test_a_leaderboard_shows_the_ten_best(engine: Engine) -> None:
+    with engine.begin() as c:
+        c.execute(insert(t.results), [result(f"p{n:02}", 100 + n, 5.0) for n in range(12)])
+    board = QuizStore(engine, FakeClock()).leaderboard(channel="C1")
+    assert [row.name for row in board] == [f"P{n:02}" for n in range(11, 1, -1)]
+
+
+def test_periods_start_on_monday_and_on_the_first_of_the_month_utc(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")  # the periods are UTC wherever the bot runs
+    time.tzset()
+    try:
+        now = 1_764_003_723.5  # Monday 24 Nov 2025, 17:02:03.5 UTC
+        assert period_start("week", now) == 1_763_942_400.0  # Monday 00:00 UTC
+        assert period_start("month", now) == 1_761_955_200.0  # 1 November 00:00 UTC
+        assert period_start("all", now) == 0.0
+        with engine.begin() as c:
+            c.execute(
+                insert(t.results),
+                [result("monday", 10, 1_763_942_400.0), result("sunday", 20, 1_763_942_399.0), result("old", 5, 0.0)],
+            )
+        store = QuizStore(engine, FakeClock())
+        assert [r.name for r in store.leaderboard(period="week", now=now)] == ["MONDAY"]
+        assert [r.name for r in store.leaderboard(period="month", now=now)] == ["SUNDAY", "MONDAY"]
+        assert [r.name for r in store.leaderboard(period="all", now=now)] == ["SUNDAY", "MONDAY", "OLD"]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
