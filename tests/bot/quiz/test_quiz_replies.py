@@ -105,6 +105,8 @@ def test_a_game_with_buttons_from_start_to_leaderboard(db: Engine, bank: Bank) -
     clock.advance(12)
     assert chat.countdown("C1") == [question_one("8 s left to pick an answer · one answer each")]
     assert chat.click(f"{GAME}:0:4", BEN, HERE) == []  # a forged fifth choice: nothing happens
+    for forged in (f"{GAME}:0:1000", f"{GAME}:zero:0", f"{GAME}:0:1:2", "v2:0000000000000000:0:0"):
+        assert chat.click(forged, BEN, HERE) == [told("That button no longer works.")]
     assert chat.click(f"{GAME}:0:0", BEN, HERE) == [told("Answer recorded.")]
     clock.advance(1)
     assert chat.click(f"{GAME}:0:3", ANA, HERE) == [told("Right! +143 points.")]
