@@ -7,6 +7,7 @@ import pytest
 
 from knowledge import ask
 from knowledge.router import ACCEPTS
+from knowledge.text import words
 
 
 @pytest.mark.parametrize(
@@ -68,3 +69,21 @@ def test_accepts_says_what_can_be_asked() -> None:
         "Ask about a status code by number (409), family (4xx), name (conflict), header (Retry-After) "
         'or comparison (401 vs 403), or describe your situation ("duplicate email on signup").'
     )
+
+
+@pytest.mark.parametrize(
+    "question,kind,query",
+    [
+        ("４０９", "code", "409"),  # full-width digits, as some keyboards type them
+        ("Ｃｏｎｆｌｉｃｔ", "name", "Conflict"),
+        ("409\u200b", "code", "409"),  # a zero-width space pasted along
+        ("ｃｏｎｆｌｉｃｔ  \t 409", "code", "conflict 409"),
+    ],
+)
+def test_wide_letters_and_invisible_characters_read_as_plain_text(question: str, kind: str, query: str) -> None:
+    answer = ask(question)
+    assert (answer.kind, answer.query, answer.matches[0].status.code) == (kind, query, 409)
+
+
+def test_apostrophes_inside_words_are_dropped_straight_or_curly() -> None:
+    assert words("Don’t RETRY it's 409") == ["dont", "retry", "its", "409"]
