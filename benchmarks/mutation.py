@@ -5,10 +5,12 @@ pyproject.toml, in a scratch copy of the tree so the working tree never gets a `
 killed, survived and the score for each package asked for. The score leaves out the mutants listed as
 equivalent under ``[tool.mutmut.equivalent]``; timeouts count as caught (the change made the tests hang).
 
-Run: python -m benchmarks.mutation [PACKAGE ...] [--workdir DIR] [--jobs N] [--survivors]
+Run: python -m benchmarks.mutation [PACKAGE ...] [--workdir DIR] [--jobs N] [--survivors] [--missed-only]
      PACKAGE is a folder or file of the core (bot/render, bot/grammar.py, knowledge/lookup.py, ...);
-     default: every configured package. The copy is kept (default: the system temp folder), so a second
-     run only re-checks what changed. Hours for everything on two cores; minutes for one module.
+     default: every configured package. The copy is kept (default: the system temp folder), so mutants
+     need not be generated again; but mutmut re-checks every mutant of the packages named. After adding
+     tests, ``--missed-only`` re-checks just the mutants the last run missed or never reached (not those
+     listed as equivalent). Hours for everything on two cores; minutes for one module.
 """
 
 from __future__ import annotations
@@ -110,14 +112,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) - 1))
     parser.add_argument("--survivors", action="store_true", help="list every mutant the tests missed")
     parser.add_argument("--report-only", action="store_true", help="print the last run's figures, run nothing")
+    parser.add_argument(
+        "--missed-only", action="store_true", help="re-check only what the last run missed or did not reach"
+    )
     args = parser.parse_args(argv)
     packages: list[str] = [p.strip("/") for p in args.packages] or list(PACKAGES)
     config = settings()
     equivalent: dict[str, str] = config.get("equivalent", {})
     started = time.perf_counter()
     if not args.report_only:
+        patterns = [module_glob(p) for p in packages]
+        if args.missed_only:
+            found = statuses(args.workdir)
+            patterns = sorted(
+                name
+                for name, status in found.items()
+                if (status in MISSED or status == "not checked")
+                and name not in equivalent
+                and any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
+            )
         copy_tree(args.workdir)
-        code = run_mutmut(args.workdir, [module_glob(p) for p in packages], args.jobs)
+        code = run_mutmut(args.workdir, patterns, args.jobs) if patterns else 0
         if code not in (0, 1):  # 1: some mutants survived; anything else: mutmut itself failed
             print(f"mutmut stopped with exit status {code}", file=sys.stderr)
             return code

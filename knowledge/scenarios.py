@@ -286,10 +286,13 @@ class ScenarioEngine:
         if not on_domain and known <= SHORT_GUESS:
             # two familiar words and none of HTTP or APIs: even a clear match is a guess at what was meant
             first = min(first, OFF_DOMAIN_MOST)
-        matches = tuple(
+        # listed in the order of the confidence shown (the score also weighs the pooled view): the first
+        # stays first, since the others never reach its confidence
+        shown = [
             Match(item.status, confidence(ranked, i, first) if i else first, reason=item.reason)
-            for i, item in enumerate(ranked[:MAX_MATCHES])
-        )
+            for i, item in enumerate(ranked)
+        ]
+        matches = tuple(sorted(shown, key=lambda match: -match.confidence)[:MAX_MATCHES])
         return Answer(
             kind="scenario",
             query=question,

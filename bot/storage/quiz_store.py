@@ -24,9 +24,6 @@ from bot.quiz.question import Question
 from bot.storage import schema as t
 
 # Statements on the answer path are built once: constructing them costs more than running them.
-_RUNNING = select(t.channel_games.c.game_id).where(t.channel_games.c.channel == bindparam("b_channel"))
-_GAME = select(t.games).where(t.games.c.id == bindparam("b_id"))
-_GAME_LOCKED = _GAME.with_for_update()
 # the channel's running game in one round trip (every action starts here)
 _CHANNEL_GAME = (
     select(t.games)
@@ -177,17 +174,8 @@ class QuizStore:
         self._cache[game.id] = (1, game)
         return game
 
-    def running_id(self, c: Connection, channel: str) -> str | None:
-        """The id of the game running in a channel."""
-        return c.execute(_RUNNING, {"b_channel": channel}).scalar()
-
-    def load(self, c: Connection, game_id: str, *, lock: bool = True) -> tuple[Game, dict[str, Any]] | None:
-        """The game, locked for this transaction, from the cache when its version is current."""
-        query = _GAME_LOCKED if lock and c.dialect.name == "postgresql" else _GAME
-        return self._loaded(c, c.execute(query, {"b_id": game_id}).mappings().first())
-
     def load_running(self, c: Connection, channel: str, *, lock: bool = True) -> tuple[Game, dict[str, Any]] | None:
-        """The channel's running game, as :meth:`load` gives it."""
+        """The channel's running game, locked for this transaction, from the cache when its version is current."""
         query = _CHANNEL_GAME_LOCKED if lock and c.dialect.name == "postgresql" else _CHANNEL_GAME
         return self._loaded(c, c.execute(query, {"b_channel": channel}).mappings().first())
 
