@@ -31,6 +31,9 @@ _CHANNEL_GAME = (
     .where(t.channel_games.c.channel == bindparam("b_channel"))
 )
 _CHANNEL_GAME_LOCKED = _CHANNEL_GAME.with_for_update(of=t.games)
+_RUNNING = select(t.channel_games.c.game_id).where(t.channel_games.c.channel == bindparam("b_channel"))
+_GAME = select(t.games).where(t.games.c.id == bindparam("b_id"))
+_GAME_LOCKED = _GAME.with_for_update()
 _INSERT_ANSWER = insert(t.answers)
 _RUNNING_IN_WORKSPACE = (
     select(func.count())

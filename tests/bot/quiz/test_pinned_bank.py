@@ -52,6 +52,7 @@ PINNED = [
         topic="4xx",
         codes=(409, 415, 429, 401),
         learn=409,
+        situation="POST /users (another account already uses this email)",
     ),
     Question(
         id="lesson:200:2",
@@ -64,6 +65,7 @@ PINNED = [
         topic="2xx",
         codes=(200, 205, 208, 403),
         learn=200,
+        situation="PUT /users/123 (updating a user: the body carries the updated user data)",
     ),
     Question(
         id="lesson:closing",
@@ -76,6 +78,7 @@ PINNED = [
         topic="4xx",
         codes=(403, 401, 413, 400),
         learn=403,
+        situation="A user tries to update another user's profile They are logged in, but they don't have permission",
     ),
     Question(
         id="situation:409:94",
@@ -88,6 +91,7 @@ PINNED = [
         topic="4xx",
         codes=(409, 413, 415, 403),
         learn=409,
+        situation="the user is already registered",
     ),
     Question(
         id="meaning-to-code:409",
@@ -146,6 +150,7 @@ PINNED = [
         topic="mistakes",
         codes=(422, 413, 401, 429),
         learn=422,
+        situation="POST /users (the email is missing the @ symbol)",
     ),
     Question(
         id="mistake:5",
@@ -187,6 +192,7 @@ PINNED = [
         topic="4xx",
         codes=(403, 401, 409, 415),
         learn=403,
+        situation="the caller is authenticated but lacks permission for this action",
     ),
 ]
 

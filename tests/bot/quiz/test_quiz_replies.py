@@ -290,7 +290,7 @@ def test_start_refusals_say_what_would_work(db: Engine, bank: Bank) -> None:
         "/quiz start [questions:N] [seconds:S] [level:easy|medium|hard|mixed] [topic:2xx|3xx|4xx|5xx|mistakes|all] "
         "[mode:buttons|typed] [teams:on] [pack:NAME]\n"
         "/quiz stop · /quiz skip · /quiz score · /quiz leaderboard [period:week|month|all] · /quiz join <team> · "
-        "/quiz practice"
+        "/quiz practice · /quiz leaderboard opt-out (or opt-in)"
     )
 
 
