@@ -258,7 +258,7 @@ def _best_error(ranked: list[Scored]) -> int:
 def _acceptable(kb: Knowledge, ranked: list[Scored], claimed: int) -> bool:
     """A close second that experts also accept (a curated confusion with the best) counts as right."""
     best = ranked[0]
-    for item in ranked[1:3]:
+    for item in ranked[1:2]:  # the runner-up only: a code some other reading beat as well is not a close second
         if item.status.code == claimed:
             if item.evidence >= best.evidence:
                 return True  # the claimed code has the most direct evidence; only the tie-break preferred another
@@ -273,8 +273,11 @@ def _matches(mistake: Mistake, claimed: int, better: int, failed_success: bool) 
         return False
     if failed_success:
         return mistake.wrong == claimed // 100 * 100
+    # a one-way mistake that warns against the very code advised here ("200 for errors", where 200 is right) is
+    # not this one; a confusion of two codes of one family (401 and 403) goes both ways
+    two_way = len(mistake.codes) == 2 and mistake.codes[0] // 100 == mistake.codes[1] // 100
     return (claimed == mistake.wrong and better in mistake.right) or (
-        claimed != better and {claimed, better} <= set(mistake.codes)
+        claimed != better and (two_way or better != mistake.wrong) and {claimed, better} <= set(mistake.codes)
     )
 
 

@@ -155,3 +155,20 @@ def test_what_a_paste_is_read_as(
 )
 def test_the_error_a_success_body_reports(body: str, message: str | None) -> None:
     assert error_message(body) == message
+
+
+def test_keeping_the_method_on_a_temporary_redirect_is_307_not_302() -> None:
+    """302 is only a close reading of a temporary redirect in general; once the method must be kept, 307 wins
+    and 302 is wrong (a browser turns a redirected POST into a GET)."""
+    card = render_plain(review_reply(knowledge(), review(knowledge(), "temporary redirect keep the method -> 302")))
+    assert card.startswith("302 Found doesn't fit; use 307 Temporary Redirect\n")
+    assert "Both are temporary: 302 lets clients turn a POST into a GET" in card
+
+
+def test_a_lesson_mistake_that_warns_against_the_advised_code_is_not_shown() -> None:
+    """An empty search result is 200; lesson mistake 1 ("Returning 200 OK for errors") would contradict that."""
+    card = render_plain(review_reply(knowledge(), review(knowledge(), "GET /users?role=admin matches nobody -> 404")))
+    assert card.startswith("404 Not Found doesn't fit; use 200 OK\n")
+    assert "Common mistake" not in card
+    both_ways = render_plain(review_reply(knowledge(), review(knowledge(), "DELETE /users/123 as non-admin -> 401")))
+    assert "Common mistake 3: Confusing 401 and 403" in both_ways
