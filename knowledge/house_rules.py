@@ -2,7 +2,7 @@
 
 A rule is plain data (its situation in words and the team's code); where rules are kept is not this
 package's business. A question matches a rule when the two are about the same situation, read by
-the scenario engine in one of two ways:
+the scenario engine in one of three ways:
 
 * the question's words cover most of the rule's words (weighted as the engine weighs them, synonyms
   included): "validation error" covers "what code for a validation error on signup"; or

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import uuid
@@ -11,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import hypothesis
+import hypothesis.configuration
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -149,6 +152,17 @@ def _isolate_home() -> HomeGuard:
 
 # At import, before any test module imports the code under test, so no cached path can predate it.
 HOME_GUARD = _isolate_home()
+
+# Property tests keep no example database, and hypothesis's own caches go to the temporary home, not into a
+# .hypothesis folder of the checkout.
+hypothesis.settings.register_profile("statusbot", database=None)
+hypothesis.settings.load_profile("statusbot")
+hypothesis.configuration.set_hypothesis_home_dir(os.path.join(os.environ["HOME"], ".hypothesis"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave nothing behind: the run's temporary home goes with it."""
+    shutil.rmtree(os.environ["HOME"], ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.storage.database import make_engine, migrate
 from bot.storage.team_store import TeamStore
+from tests.adapters.slack.conftest import clean_env
 
 
 def run(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "STATUSBOT_DB": str(database)}
-    env.pop("DATABASE_URL", None)
+    """The command in the database's folder (so no .env of the checkout is read), with only its own settings."""
+    env = clean_env(PYTHONIOENCODING="utf-8", STATUSBOT_DB=str(database))
     return subprocess.run(
-        [sys.executable, "-m", "bot", "feedback", *args], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-m", "bot", "feedback", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=database.parent,
     )
 
 

@@ -12,7 +12,7 @@ from bot.render import escape
 def test_a_very_long_pack_name_is_an_unknown_pack_not_a_failure() -> None:
     from bot.quiz.packs import pack_problem
 
-    assert isinstance(pack_problem("9" * 400), str)  # once: OSError [Errno 36] File name too long
+    assert pack_problem("9" * 400) == ""  # no broken pack file to report (once: OSError [Errno 36] File name too long)
 
 
 def test_reading_quiz_options_is_fast_for_any_word() -> None:
@@ -27,7 +27,7 @@ def test_reading_quiz_options_is_fast_for_any_word() -> None:
 @pytest.mark.parametrize("render", [escape.slack, escape.discord])
 def test_a_scheme_glued_to_a_word_is_broken_too(render: object) -> None:
     shown = render("９sshttps://evil.example/login")  # type: ignore[operator]
-    assert "https://" not in shown  # once: the scheme stayed whole
+    assert shown == "９sshttps:\u200b//evil.\u200bexample/login"  # once: the scheme stayed whole
 
 
 @pytest.mark.parametrize(

@@ -49,5 +49,5 @@ def test_a_short_fuzzing_run_finds_no_crash_and_no_invalid_reply() -> None:
     figures = run(budget=len(corpus()) + 60, seed=7)
     assert (figures.crashes, figures.invalid) == (0, 0), report(figures, "random")
     assert figures.inputs == len(corpus()) + 60
-    # hangs are not asserted here: the corpus's 10 kB words still take ~1 s in the quiz's option reading
-    # (test_known_bugs.py::test_reading_quiz_options_is_fast_for_any_word); the chat adapters refuse them first
+    # hangs are not asserted here: a short run on a busy CI machine can pass 100 ms on any input; the budget
+    # run of benchmarks.fuzz measures them (option reading itself: test_found_bugs.py)
