@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
+
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.cards import answer_card, status_card
 from bot.feedback import FEEDBACK_ACTION, FEEDBACK_OFF, Feedback, codes_of, kept_question, rating_actions
@@ -236,8 +237,9 @@ class Conversation:
             answer = quick_lookup(parsed.argument)
             if answer is None:
                 return None
-        if self.platform.private_answers and self.team_settings.peek(place.workspace) is None:
-            return None  # who may see the answer is a setting: read it off the event loop first
+        shown_per_setting = parsed.action in ("ask", "check") and self.platform.private_answers
+        if shown_per_setting and self.team_settings.peek(place.workspace) is None:
+            return None  # who may see an answer is a setting: read it off the event loop first (help never is)
         return self._safely(lambda: self._dispatch(parsed, user, place, answer))
 
     def form_for(self, command: str, argument: str) -> Form | None:
@@ -544,10 +546,8 @@ class Conversation:
 
 
 def _storage_failed(error: Exception) -> bool:
-    """The database went away (a connection lost or refused), as opposed to a bug. SQLAlchemy is looked up only
-    if something already imported it, so answering a lookup never pays for importing it."""
-    errors = sys.modules.get("sqlalchemy.exc")
-    return errors is not None and isinstance(error, errors.OperationalError | errors.InterfaceError)
+    """The database went away (a connection lost or refused), as opposed to a bug."""
+    return isinstance(error, OperationalError | InterfaceError)
 
 
 def quiz_unavailable_reply(reason: str) -> Reply:

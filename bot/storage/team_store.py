@@ -1,6 +1,7 @@
 """Team settings and feedback, per workspace or guild: one transaction per change, any process can serve any click.
 
-Feedback rows name a person in one column only, ``user_id``: :meth:`TeamStore.forget` deletes a person's rows.
+Feedback rows name a person in one column only, ``user_id``: forget-me deletes them with the other tables of
+``bot.storage.privacy.PERSONAL``.
 """
 
 from __future__ import annotations
