@@ -37,11 +37,11 @@ def first_right(reveal: list[dict[str, Any]]) -> str:
 
 def test_a_whole_game_with_several_players(slack: SlackProcess, fake: FakeSlack) -> None:
     channel = "C-game"
-    status, ack, _ = slack.command("/quiz", "start questions:2 seconds:8", channel_id=channel, user_name="ada")
+    status, ack, _ = slack.command("/quiz", "start questions:2 seconds:12", channel_id=channel, user_name="ada")
     assert status == 200 and ack == ""
     first = fake.wait_for(lambda: question_messages(fake, channel), what="question 1")[0]
     assert header(first.blocks) == "Question 1 of 2"
-    assert "8 s to pick an answer · one answer each" in texts(first.blocks)
+    assert "12 s to pick an answer · one answer each" in texts(first.blocks)
     picked = everyone_clicks(slack, first, channel)
     # a second click by the same player is acknowledged privately and ignored
     again = slack.click(
@@ -56,7 +56,7 @@ def test_a_whole_game_with_several_players(slack: SlackProcess, fake: FakeSlack)
     assert private_answers(fake, again) == ["You've already answered this one; your first answer counts."]
     # the countdown is edited into the question's own message, not posted anew
     fake.wait_for(
-        lambda: "s left to pick an answer" in texts(fake.message(channel, first.ts).blocks), timeout=9, what="countdown"
+        lambda: "s left to pick an answer" in texts(fake.message(channel, first.ts).blocks), timeout=12, what="countdown"
     )
     # at the deadline the same message shows the answer, and who got it first
     reveal = fake.wait_for(
