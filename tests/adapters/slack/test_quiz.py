@@ -56,7 +56,9 @@ def test_a_whole_game_with_several_players(slack: SlackProcess, fake: FakeSlack)
     assert private_answers(fake, again) == ["You've already answered this one; your first answer counts."]
     # the countdown is edited into the question's own message, not posted anew
     fake.wait_for(
-        lambda: "s left to pick an answer" in texts(fake.message(channel, first.ts).blocks), timeout=12, what="countdown"
+        lambda: "s left to pick an answer" in texts(fake.message(channel, first.ts).blocks),
+        timeout=12,
+        what="countdown",
     )
     # at the deadline the same message shows the answer, and who got it first
     reveal = fake.wait_for(
