@@ -54,7 +54,9 @@ def test_a_whole_game_with_several_players(slack: SlackProcess, fake: FakeSlack)
     )
     assert fake.wait_for_response(again)[0].body["response_type"] == "ephemeral"
     assert private_answers(fake, again) == ["You've already answered this one; your first answer counts."]
-    # the countdown is edited into the question's own message, not posted anew
+    # the countdown is edited into the question's own message, not posted anew. The clock edits it on a tick
+    # at least 5 s after the question and at least 2 s before its deadline: a 12 s question leaves a 5 s window
+    # for a tick (an 8 s one left 1 s, which a tick delayed on a loaded machine could miss).
     fake.wait_for(
         lambda: "s left to pick an answer" in texts(fake.message(channel, first.ts).blocks),
         timeout=12,
