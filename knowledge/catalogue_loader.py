@@ -119,12 +119,12 @@ def _status(record: Fields, file: str) -> Status:
     return status
 
 
-def _statuses(raw: Mapping[str, Any]) -> list[Status]:
+def _statuses(raw: Mapping[str, Any], data_dir: Path) -> list[Status]:
     statuses: list[Status] = []
     seen: set[tuple[int, str]] = set()
     registered: set[int] = set()
     for file in CODE_FILES:
-        top = Fields(raw[file], _display(DATA_DIR / file), "top level")
+        top = Fields(raw[file], _display(data_dir / file), "top level")
         for index, record in enumerate(top.tables("status", min_items=1)):
             record.entry = f"status #{index + 1}"
             status = _status(record, file)
@@ -139,8 +139,7 @@ def _statuses(raw: Mapping[str, Any]) -> list[Status]:
     return statuses
 
 
-def _constants(raw: Any) -> tuple[Constants, ...]:
-    file = _display(DATA_DIR / "constants.toml")
+def _constants(raw: Any, file: str) -> tuple[Constants, ...]:
     top = Fields(raw, file, "top level")
     codes = top.value("codes")
     if not isinstance(codes, Mapping):
@@ -162,8 +161,7 @@ def _constants(raw: Any) -> tuple[Constants, ...]:
     return tuple(result)
 
 
-def _families(raw: Any) -> tuple[tuple[Family, ...], str]:
-    file = _display(DATA_DIR / "families.toml")
+def _families(raw: Any, file: str) -> tuple[tuple[Family, ...], str]:
     top = Fields(raw, file, "top level")
     overview = top.table("overview")
     text = overview.text("text")
@@ -189,8 +187,8 @@ def _families(raw: Any) -> tuple[tuple[Family, ...], str]:
     return tuple(families), text
 
 
-def _confusions(raw: Any) -> tuple[Confusion, ...]:
-    top = Fields(raw, _display(DATA_DIR / "confusions.toml"), "top level")
+def _confusions(raw: Any, file: str) -> tuple[Confusion, ...]:
+    top = Fields(raw, file, "top level")
     pairs = []
     seen: set[frozenset[int]] = set()
     for index, entry in enumerate(top.tables("pair", min_items=1)):
@@ -206,8 +204,8 @@ def _confusions(raw: Any) -> tuple[Confusion, ...]:
     return tuple(pairs)
 
 
-def _mistakes(raw: Any) -> tuple[tuple[Mistake, ...], tuple[str, str]]:
-    top = Fields(raw, _display(DATA_DIR / "mistakes.toml"), "top level")
+def _mistakes(raw: Any, file: str) -> tuple[tuple[Mistake, ...], tuple[str, str]]:
+    top = Fields(raw, file, "top level")
     mistakes = []
     for index, entry in enumerate(top.tables("mistake", min_items=1)):
         entry.entry = f"mistake #{index + 1}"
@@ -232,8 +230,7 @@ def _mistakes(raw: Any) -> tuple[tuple[Mistake, ...], tuple[str, str]]:
     return tuple(mistakes), best_practice
 
 
-def _guide(raw: Any) -> tuple[GuideStep, ...]:
-    file = _display(DATA_DIR / "guide.toml")
+def _guide(raw: Any, file: str) -> tuple[GuideStep, ...]:
     top = Fields(raw, file, "top level")
     steps_table = top.value("steps")
     if not isinstance(steps_table, Mapping) or "start" not in steps_table:
@@ -262,14 +259,14 @@ def _guide(raw: Any) -> tuple[GuideStep, ...]:
     return tuple(steps)
 
 
-def _check_references(catalogue: Catalogue) -> None:
+def _check_references(catalogue: Catalogue, data_dir: Path) -> None:
     known = {status.code for status in catalogue.statuses}
 
     def check(file: str, entry: str, field: str, codes: tuple[int, ...]) -> None:
         for code in codes:
             if code not in known:
                 raise CatalogueError(
-                    f"{_display(DATA_DIR / file)}: {entry}: field '{field}' names {code}, "
+                    f"{_display(data_dir / file)}: {entry}: field '{field}' names {code}, "
                     "which the catalogue does not have"
                 )
 
@@ -289,19 +286,23 @@ def _check_references(catalogue: Catalogue) -> None:
 def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
     """Read and validate every catalogue file (statuses, families, confusions, mistakes, constants)."""
     raw = _parsed(data_dir, (*CODE_FILES, *OTHER_FILES))
-    families, overview = _families(raw["families.toml"])
-    mistakes, best_practice = _mistakes(raw["mistakes.toml"])
+
+    def read(name: str) -> tuple[Any, str]:  # a file's data and the name its errors show
+        return raw[name], _display(data_dir / name)
+
+    families, overview = _families(*read("families.toml"))
+    mistakes, best_practice = _mistakes(*read("mistakes.toml"))
     catalogue = Catalogue(
-        statuses=tuple(_statuses(raw)),
+        statuses=tuple(_statuses(raw, data_dir)),
         families=families,
-        confusions=_confusions(raw["confusions.toml"]),
+        confusions=_confusions(*read("confusions.toml")),
         mistakes=mistakes,
-        constants=_constants(raw["constants.toml"]),
+        constants=_constants(*read("constants.toml")),
         overview=overview,
         best_practice=best_practice,
-        guide=_guide(raw["guide.toml"]),
+        guide=_guide(*read("guide.toml")),
     )
-    _check_references(catalogue)
+    _check_references(catalogue, data_dir)
     return catalogue
 
 
