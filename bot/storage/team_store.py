@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
 from bot.storage import schema as t
 
@@ -63,18 +63,11 @@ class TeamStore:
 
     # -- feedback -----------------------------------------------------------------------------------------
     def record(self, workspace: str, user_id: str, question: str, answered: list[int], certainty: str) -> int:
-        """Keep a scenario answer until it is rated; its id travels in the rating buttons. Old unrated answers
-        (other than abstentions, which are kept for the eval set) are swept on the way."""
+        """Keep a scenario answer until it is rated; its id travels in the rating buttons. Answers nobody rates
+        are deleted by the retention purge (bot/storage/privacy.py) after :data:`KEEP_UNRATED_SECONDS`."""
         table = t.feedback
         now = self.clock()
         with self.engine.begin() as c:
-            c.execute(
-                delete(table).where(
-                    table.c.verdict == UNRATED,
-                    table.c.answered != "[]",
-                    table.c.asked_at < now - KEEP_UNRATED_SECONDS,
-                )
-            )
             row_id = c.execute(
                 insert(table)
                 .values(

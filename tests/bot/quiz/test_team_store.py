@@ -58,17 +58,14 @@ def test_ratings_are_listed_and_unrated_answers_are_not(engine: Engine) -> None:
     assert [json.loads(line)["accept"] for line in out.getvalue().splitlines()] == [[409], [409], []]
 
 
-def test_since_leaves_out_older_questions_and_old_unrated_answers_are_swept(engine: Engine) -> None:
+def test_since_leaves_out_older_questions(engine: Engine) -> None:
     clock = Clock()
     store = TeamStore(engine, clock)
-    old = store.record("T1", "U1", "old unrated", [409], "sure")
-    kept = store.record("T1", "U1", "old abstention", [], "abstain")
-    clock.now += KEEP_UNRATED_SECONDS + 1
-    new = store.record("T1", "U1", "new one", [201], "sure")
-    store.rate(new, "right")
-    assert store.get(old) is None  # swept: nobody rated it in 30 days
-    assert store.get(kept) is not None  # abstentions stay for the eval set
+    store.rate(store.record("T1", "U1", "old one", [409], "sure"), "wrong", 422)
+    clock.now += 60
+    store.rate(store.record("T1", "U1", "new one", [201], "sure"), "right")
     assert [r.question for r in store.rows(since=clock.now - 10)] == ["new one"]
+    assert [r.question for r in store.rows(since=clock.now - 61)] == ["old one", "new one"]
 
 
 def test_forget_me_deletes_one_persons_feedback_in_one_workspace_only(engine: Engine) -> None:
