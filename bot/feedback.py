@@ -16,7 +16,7 @@ from typing import TextIO
 from bot.cards import label
 from bot.forms import EXPECTED_FORM, Form
 from bot.render.escape import terminal
-from bot.reply import Action, Reply
+from bot.reply import Action, Reply, expired, note
 from bot.storage.team_store import RIGHT, UNRATED, WRONG, FeedbackRow, TeamStore
 from knowledge import Answer, Knowledge
 
@@ -30,13 +30,9 @@ NO_CODE = 0  # "no code fits": the bot should not have answered
 _CODE = re.compile(r"\s*(\d{3})\s*\.?\s*")
 
 
-def _note(title: str, text: str = "") -> Reply:
-    return Reply(title=title, text=text, colour="grey", private=True)
-
-
-EXPIRED = _note("That button no longer works", "Try the command again.")
-NOT_YOURS = _note("Only the person who asked can rate this answer")
-FEEDBACK_OFF = _note("Ratings are off here", "An admin turned feedback off with /status settings.")
+EXPIRED = expired()
+NOT_YOURS = note("Only the person who asked can rate this answer")
+FEEDBACK_OFF = note("Ratings are off here", "An admin turned feedback off with /status settings.")
 
 
 def codes_of(answer: Answer) -> list[int]:
@@ -114,8 +110,8 @@ class Feedback:
         if kind == "y":
             self._rate(row_id, RIGHT)
             if not row.answered:
-                return _note("Thanks! Noted that not answering was right.")
-            return _note(f"Thanks! Noted that {label(self.kb, row.answered[0])} was right.")
+                return note("Thanks! Noted that not answering was right.")
+            return note(f"Thanks! Noted that {label(self.kb, row.answered[0])} was right.")
         if kind == "n":
             self._rate(row_id, WRONG)
             return self._which(row)
@@ -133,7 +129,7 @@ class Feedback:
         if code is None or self.kb.primary(code) is None:
             shown = " ".join(text.split())[:40]
             title = f"I can't read {shown!r} as a status code" if shown else "No code given"
-            return _note(title, "Type the number, such as 422.")
+            return note(title, "Type the number, such as 422.")
         return self._expected(row, code)
 
     def _own(self, row_id: int, user_id: str) -> FeedbackRow | Reply:
@@ -148,8 +144,8 @@ class Feedback:
             return EXPIRED
         self._rate(row.id, WRONG, code)
         if code == NO_CODE:
-            return _note("Thanks! Noted that no status code fits that question.")
-        return _note(f"Thanks! Noted that {label(self.kb, code)} was expected.")
+            return note("Thanks! Noted that no status code fits that question.")
+        return note(f"Thanks! Noted that {label(self.kb, code)} was expected.")
 
     def _which(self, row: FeedbackRow) -> Reply:
         candidates = [code for code in row.answered[1:] if self.kb.primary(code) is not None][:CANDIDATES]

@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING
 
 from bot.quiz.replies import plural
-from bot.reply import Action, Reply
+from bot.reply import Action, Reply, expired, note
 from bot.storage.privacy import PERSONAL, Forgotten, Purged, forget, purge, set_listed
 from bot.storage.retention import retention_days
 
@@ -36,10 +36,6 @@ def where_words(platform: str) -> str:
     return WHERE.get(platform, "here")
 
 
-def _note(title: str, text: str = "", *, replace: bool = False) -> Reply:
-    return Reply(title=title, text=text, colour="grey", private=True, replace=replace)
-
-
 # -- leaderboards -------------------------------------------------------------------------------------------------
 def listing_choice(argument: str) -> bool | None:
     """What ``/quiz leaderboard ARGUMENT`` asks: False to opt out, True to opt back in, None for a leaderboard."""
@@ -51,11 +47,11 @@ def set_listing(quiz: QuizChat, workspace: str, person: str, *, listed: bool, pl
     changed = set_listed(quiz.service.store.engine, workspace, person, listed=listed, now=time.time())
     where = where_words(platform)
     if listed:
-        return _note(
+        return note(
             f"You're back on the leaderboards {where}" if changed else f"You're on the leaderboards {where}",
             "Every game you finished counts again." if changed else "/quiz leaderboard opt-out takes you off them.",
         )
-    return _note(
+    return note(
         f"You're off the leaderboards {where}" if changed else f"You were already off the leaderboards {where}",
         "You play as before, and a game's own standings still show you; nobody sees you on /quiz leaderboard. "
         "/quiz leaderboard opt-in puts you back.",
@@ -88,13 +84,13 @@ def forget_click(quiz: QuizChat, value: str, person: str, workspace: str, platfo
     version, _, rest = value.partition(":")
     choice, _, asked_by = rest.partition(":")
     if version != VERSION or choice not in (CONFIRM, CANCEL) or not asked_by:
-        return _note("That button no longer works", "Try the command again.")
+        return expired()
     if asked_by != person:
-        return _note(
+        return note(
             "That isn't your button", "Only the person who asked can answer it. /status forget-me asks for you."
         )
     if choice == CANCEL:
-        return _note("Nothing was deleted", "Everything stays as it was.", replace=True)
+        return note("Nothing was deleted", "Everything stays as it was.", replace=True)
     store = quiz.service.store
     with quiz.lock, store.transaction() as c:  # the games it touches are rendered by this process after it commits
         forgotten = forget(c, workspace, person)
@@ -105,14 +101,14 @@ def forget_click(quiz: QuizChat, value: str, person: str, workspace: str, platfo
 
 def forget_unavailable(reason: str) -> Reply:
     """Confirm was clicked while the database can't be opened: nothing was deleted, and why."""
-    return _note(f"Nothing was deleted: {reason}", "Try again once it is fixed: /status forget-me.")
+    return note(f"Nothing was deleted: {reason}", "Try again once it is fixed: /status forget-me.")
 
 
 def _forgotten_reply(forgotten: Forgotten, where: str) -> Reply:
     counts = [plural(forgotten.deleted[p.noun], p.noun) for p in PERSONAL if forgotten.deleted.get(p.noun)]
     if not counts:
-        return _note(f"statusbot keeps nothing about you {where}", "There was nothing to delete.", replace=True)
-    return _note(f"Done: statusbot has forgotten you {where}", f"Deleted {', '.join(counts)}.", replace=True)
+        return note(f"statusbot keeps nothing about you {where}", "There was nothing to delete.", replace=True)
+    return note(f"Done: statusbot has forgotten you {where}", f"Deleted {', '.join(counts)}.", replace=True)
 
 
 # -- retention ----------------------------------------------------------------------------------------------------
