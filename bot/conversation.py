@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from bot import button_values
 from bot.cards import answer_card, status_card
 from bot.feedback import FEEDBACK_ACTION, FEEDBACK_OFF, Feedback, codes_of, kept_question, rating_actions
 from bot.feedback import form_for as feedback_form
@@ -44,7 +45,7 @@ from bot.privacy import (
 from bot.quiz.chat import PRACTICE_ACTION, QUIZ_HELP, QuizChat, Where
 from bot.quiz.game import Player
 from bot.quiz.options import OptionError, settings_from
-from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION
+from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION, read_card_value
 from bot.reply import Action, Reply, expired, note
 from bot.review_card import USAGE, review_reply
 from bot.storage.database import DatabaseUnusable
@@ -290,15 +291,14 @@ class Conversation:
                 if path is not None:
                     return [guide_reply(self.kb, path)._replace(replace=True, private=self.platform.private_answers)]
             if action_id == SHARE_ACTION:
-                version, _, rest = value.partition(":")
-                kind, _, question = rest.partition(":")
-                if version == "v1" and kind in SHARE_KINDS and question.strip():
+                kind, question = button_values.decode(value, 2) or ("", "")
+                if kind in SHARE_KINDS and question.strip():
                     command = parse(f"/status {SHARE_KINDS[kind]} {question}")
                     answer = self._actions[SHARE_KINDS[kind]](command, place)
                     return [shared_by(answer, user.name)]
             if action_id == CARD_ACTION:
-                code = value.partition(":")[2]
-                status = self.kb.primary(int(code)) if code.isdigit() else None
+                code = read_card_value(value)
+                status = None if code is None else self.kb.primary(code)
                 if status is not None:
                     return [status_card(self.kb, status)._replace(private=True)]
             if action_id == ANSWER_ACTION:
@@ -469,7 +469,7 @@ class Conversation:
         if reply.private or not command.argument or len(command.argument) > SHARE_LIMIT:
             return reply
         kind = "a" if command.action == "ask" else "c"
-        share = Action(SHARE_ACTION, "Share in channel", f"v1:{kind}:{command.argument}")
+        share = Action(SHARE_ACTION, "Share in channel", button_values.encode(kind, command.argument))
         return reply._replace(private=True, actions=(*reply.actions, share))
 
     def _ask(self, command: Command, place: Place, answer: Answer | None = None) -> Reply:

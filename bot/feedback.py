@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
+from bot.button_values import decode, encode
 from bot.cards import label
 from bot.forms import EXPECTED_FORM, Form
 from bot.render.escape import terminal
@@ -21,7 +22,6 @@ from bot.storage.team_store import RIGHT, UNRATED, WRONG, FeedbackRow, TeamStore
 from knowledge import Answer, Knowledge
 
 FEEDBACK_ACTION = "statusbot.feedback"
-VERSION = "v1"
 CANDIDATES = 3  # the other codes of the answer offered after a 👎
 REPORT_TOP = 10
 KINDS = {"y", "n", "c", "o"}  # 👍, 👎, the code expected, "Another code…"
@@ -49,27 +49,27 @@ def kept_question(question: str) -> str:
 def rating_actions(row_id: int) -> tuple[Action, ...]:
     """The two buttons under a kept answer."""
     return (
-        Action(FEEDBACK_ACTION, "👍 Right", f"{VERSION}:y:{row_id}"),
-        Action(FEEDBACK_ACTION, "👎 Wrong", f"{VERSION}:n:{row_id}"),
+        Action(FEEDBACK_ACTION, "👍 Right", encode("y", row_id)),
+        Action(FEEDBACK_ACTION, "👎 Wrong", encode("n", row_id)),
     )
 
 
 def _read(value: str) -> tuple[str, int, int | None] | None:
     """(kind, row id, code) from a button value; None when unreadable."""
-    parts = value.split(":")
-    if len(parts) not in (3, 4) or parts[0] != VERSION or parts[1] not in KINDS:
+    parts = decode(value)
+    if parts is None or len(parts) not in (2, 3) or parts[0] not in KINDS:
         return None
-    row_id = _row_id(parts[2])
+    row_id = _row_id(parts[1])
     if row_id is None:
         return None
     code = None
-    if len(parts) == 4:
-        if parts[1] != "c" or not (parts[3].isascii() and parts[3].isdigit() and len(parts[3]) <= 3):
+    if len(parts) == 3:
+        if parts[0] != "c" or not (parts[2].isascii() and parts[2].isdigit() and len(parts[2]) <= 3):
             return None
-        code = int(parts[3])
-    elif parts[1] == "c":
+        code = int(parts[2])
+    elif parts[0] == "c":
         return None
-    return parts[1], row_id, code
+    return parts[0], row_id, code
 
 
 def _row_id(text: str) -> int | None:
@@ -149,10 +149,10 @@ class Feedback:
 
     def _which(self, row: FeedbackRow) -> Reply:
         candidates = [code for code in row.answered[1:] if self.kb.primary(code) is not None][:CANDIDATES]
-        actions = [Action(FEEDBACK_ACTION, label(self.kb, code), f"{VERSION}:c:{row.id}:{code}") for code in candidates]
-        actions.append(Action(FEEDBACK_ACTION, "Another code…", f"{VERSION}:o:{row.id}"))
+        actions = [Action(FEEDBACK_ACTION, label(self.kb, code), encode("c", row.id, code)) for code in candidates]
+        actions.append(Action(FEEDBACK_ACTION, "Another code…", encode("o", row.id)))
         if row.answered:
-            actions.append(Action(FEEDBACK_ACTION, "No code fits", f"{VERSION}:c:{row.id}:{NO_CODE}"))
+            actions.append(Action(FEEDBACK_ACTION, "No code fits", encode("c", row.id, NO_CODE)))
         return Reply(
             title="Thanks. Which code did you expect?",
             text="Pick one, or type it with Another code…",

@@ -11,6 +11,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from bot.button_values import decode, encode
 from bot.quiz.replies import plural
 from bot.reply import Action, Reply, expired, note
 from bot.storage.privacy import PERSONAL, Forgotten, Purged, forget, purge, set_listed
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 FORGET_ACTION = "statusbot.forget"
-VERSION = "v1"
 CONFIRM, CANCEL = "yes", "no"
 OPT_WORDS = {"opt-out": False, "optout": False, "opt out": False, "opt-in": True, "optin": True, "opt in": True}
 # how platforms with typed options offer the choice (Discord's /quiz leaderboard privacy:…)
@@ -71,8 +71,8 @@ def forget_prompt(person: str, platform: str) -> Reply:
             "playing goes on without your answers so far."
         ),
         actions=(
-            Action(FORGET_ACTION, "Confirm", f"{VERSION}:{CONFIRM}:{person}"),
-            Action(FORGET_ACTION, "Cancel", f"{VERSION}:{CANCEL}:{person}"),
+            Action(FORGET_ACTION, "Confirm", encode(CONFIRM, person)),
+            Action(FORGET_ACTION, "Cancel", encode(CANCEL, person)),
         ),
         colour="red",
         private=True,
@@ -81,9 +81,8 @@ def forget_prompt(person: str, platform: str) -> Reply:
 
 def forget_click(quiz: QuizChat, value: str, person: str, workspace: str, platform: str) -> Reply:
     """A click on the prompt's buttons: only the person who asked may answer it; Confirm deletes, Cancel doesn't."""
-    version, _, rest = value.partition(":")
-    choice, _, asked_by = rest.partition(":")
-    if version != VERSION or choice not in (CONFIRM, CANCEL) or not asked_by:
+    choice, asked_by = decode(value, 2) or ("", "")
+    if choice not in (CONFIRM, CANCEL) or not asked_by:
         return expired()
     if asked_by != person:
         return note(

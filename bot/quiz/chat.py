@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection
 
+from bot.button_values import decode, encode
 from bot.house_rules import house_explanation
 from bot.quiz.bank import Bank
 from bot.quiz.game import TEAM_NAMES, Event, Game, Player
@@ -17,7 +18,6 @@ from bot.quiz.practice import Practice
 from bot.quiz.question import Question
 from bot.quiz.replies import (
     ANSWER_ACTION,
-    VERSION,
     leaderboard_reply,
     question_reply,
     read_answer_value,
@@ -277,7 +277,7 @@ class QuizChat:
                 Action(
                     PRACTICE_ACTION,
                     f"{chr(65 + i)}. {choice}",
-                    f"{VERSION}:{question.id}|{seed}|{source.choices.index(choice)}",
+                    encode(f"{question.id}|{seed}|{source.choices.index(choice)}"),
                 )
                 for i, choice in enumerate(question.choices)
             ),
@@ -289,9 +289,9 @@ class QuizChat:
     def practice_click(self, value: str, user: Player, where: Where, rules: Sequence[HouseRule] = ()) -> list[Reply]:
         """A practice answer: right or wrong, the explanation, the box it moves to, and the next question (questions
         a house rule of the team covers take the rule's code as their answer)."""
-        version, _, rest = value.partition(":")
-        parts = rest.split("|")
-        if version != VERSION or len(parts) != 3 or parts[0] not in self.bank.by_id or not parts[2].isdigit():
+        payload = decode(value, 1)
+        parts = payload[0].split("|") if payload else []
+        if len(parts) != 3 or parts[0] not in self.bank.by_id or not parts[2].isdigit():
             return [STALE_ANSWER]
         question = self.bank.under_house_rules(self.bank.by_id[parts[0]], rules)
         correct = int(parts[2]) == question.answer
