@@ -17,7 +17,7 @@ from bot.button_values import decode, encode
 from bot.cards import label
 from bot.forms import EXPECTED_FORM, Form
 from bot.render.escape import terminal
-from bot.reply import Action, Reply, expired, note
+from bot.reply import Action, Reply, expired, note, quoted
 from bot.storage.team_store import RIGHT, UNRATED, WRONG, FeedbackRow, TeamStore
 from knowledge import Answer, Knowledge
 
@@ -128,7 +128,7 @@ class Feedback:
         code = int(found.group(1)) if found else None
         if code is None or self.kb.primary(code) is None:
             shown = " ".join(text.split())[:40]
-            title = f"I can't read {shown!r} as a status code" if shown else "No code given"
+            title = f"I can't read {quoted(shown)} as a status code" if shown else "No code given"
             return note(title, "Type the number, such as 422.")
         return self._expected(row, code)
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from bot.cards import label, status_fields, status_links, title_of
 from bot.grammar import closest
-from bot.reply import Field, Reply, colour_of, note
+from bot.reply import Field, Reply, colour_of, note, quoted
 from knowledge import HouseRule, Knowledge, Ruling, Status, quick_lookup
 from knowledge.house_rules import describes_something
 from knowledge.text import clean
@@ -97,7 +97,7 @@ def _code(kb: Knowledge, text: str) -> Status | str:
     named = answer.matches if number is None and answer is not None and answer.kind == "name" else ()
     if len(named) == 1 and named[0].status.official:
         return named[0].status
-    return f"I can't read “{shown}” as one status code. Give its number, e.g. 400 or 404."
+    return f"I can't read {quoted(shown)} as one status code. Give its number, e.g. 400 or 404."
 
 
 def read_rule(kb: Knowledge, text: str) -> Draft:
@@ -138,7 +138,7 @@ def read_rule(kb: Knowledge, text: str) -> Draft:
 
 def rule_line(kb: Knowledge, rule: HouseRule) -> str:
     """``“validation error” → 400 Bad Request``."""
-    return f"“{rule.situation}” → {label(kb, rule.code)}"
+    return f"{quoted(rule.situation)} → {label(kb, rule.code)}"
 
 
 def not_allowed_reply() -> Reply:
@@ -203,7 +203,7 @@ def no_such_rule_reply(argument: str, count: int) -> Reply:
     if count == 0:
         return note("There are no house rules to remove", "Admins and moderators add one with " + USAGE.split("\n")[0])
     shown = argument if len(argument) <= 20 else argument[:20] + "…"
-    missing = f"There is no house rule “{shown}”. " if argument else ""  # user text stays out of the title
+    missing = f"There is no house rule {quoted(shown)}. " if argument else ""  # user text stays out of the title
     how = f"Give the number /status rule list shows, from 1 to {count}: /status rule remove 1."
     return note("Which house rule?", missing + how)
 

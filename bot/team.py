@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from bot.grammar import closest
 from bot.quiz.options import OptionError, settings_from
-from bot.reply import Field, Reply, note
+from bot.reply import Field, Reply, note, quoted
 
 CACHE_SECONDS = 30.0  # another process's change takes effect here within this long
 ANYWHERE = "anywhere"
@@ -122,7 +122,7 @@ def change(
     setting = NAMES.get(name.replace("_", "-"))
     if setting is None:
         suggestion = closest(name, list(NAMES))
-        title = f"Did you mean {suggestion}?" if suggestion else f"I don't know the setting {name[:40]!r}"
+        title = f"Did you mean {suggestion}?" if suggestion else f"I don't know the setting {quoted(name[:40])}"
         return None, note(title, "Settings: " + ", ".join(NAMES) + f". {prefix}status settings lists them.")
     usage = f"{prefix}status settings {setting.name} {setting.values}"
     choices = setting.values.split("|")
@@ -157,7 +157,8 @@ def change(
                 return None, note("Those quiz options don't work", f"{error}\n{usage}")
             changed = settings._replace(quiz_defaults=" ".join(value.split()))
     if changed is None:
-        shown = f"{value[:40]!r} isn't a value for {setting.name}" if value else f"{setting.name} needs a value"
+        typed = " ".join(value[:40].split())  # on the title's one line
+        shown = f"{quoted(typed)} isn't a value for {setting.name}" if value else f"{setting.name} needs a value"
         return None, note(shown[:1].upper() + shown[1:], usage)
     title = f"Saved: {setting.name} is now {_value_of(changed, setting.name)}"
     return changed, note(title[:150], f"{prefix}status settings shows them all.")

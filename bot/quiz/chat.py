@@ -25,7 +25,7 @@ from bot.quiz.replies import (
     standings_reply,
 )
 from bot.quiz.service import QuizService, Step
-from bot.reply import Action, Reply, note
+from bot.reply import Action, Reply, note, quoted
 from bot.storage.quiz_store import PracticeState
 from knowledge import HouseRule, Knowledge
 
@@ -113,7 +113,7 @@ class QuizChat:
         if not pack or pack in packs:
             return None
         known = ", ".join(packs) or "none yet"
-        return note(f"There is no question pack named {pack!r}", f"Packs: {known}.")
+        return note(f"There is no question pack named {quoted(pack)}", f"Packs: {known}.")
 
     # -- commands ------------------------------------------------------------------
     def command(
