@@ -9,7 +9,8 @@ import subprocess
 from typing import Any
 
 from tests.adapters.ops_client import Scrape
-from tests.adapters.slack.conftest import SlackProcess, button, buttons, clean_env, header, statusbot_command, texts
+from tests.adapters.processes import clean_env
+from tests.adapters.slack.conftest import SlackProcess, button, buttons, header, statusbot_command, texts
 from tests.fakes import slack_requests as req
 from tests.fakes.slack_api import FakeSlack
 
