@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from bot import button_values
 from bot.cards import answer_card, status_card
 from bot.feedback import FEEDBACK_ACTION, FEEDBACK_OFF, Feedback, codes_of, kept_question, rating_actions
 from bot.feedback import form_for as feedback_form
@@ -44,8 +45,8 @@ from bot.privacy import (
 from bot.quiz.chat import PRACTICE_ACTION, QUIZ_HELP, QuizChat, Where
 from bot.quiz.game import Player
 from bot.quiz.options import OptionError, settings_from
-from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION
-from bot.reply import Action, Reply
+from bot.quiz.replies import ANSWER_ACTION, CARD_ACTION, read_card_value
+from bot.reply import Action, Reply, expired, note
 from bot.review_card import USAGE, review_reply
 from bot.storage.database import DatabaseUnusable
 from bot.team import (
@@ -259,7 +260,7 @@ class Conversation:
     ) -> list[Reply]:
         """The replies to a submitted form: the pasted exchange of the check form, the code a 👎 expected."""
         if form_id not in FORMS:
-            return [Reply(title="That form no longer works", text="Try the command again.", private=True)]
+            return [expired("form")]
         if form_id == EXPECTED_FORM.id:
             return self._safely(
                 lambda: [
@@ -290,15 +291,14 @@ class Conversation:
                 if path is not None:
                     return [guide_reply(self.kb, path)._replace(replace=True, private=self.platform.private_answers)]
             if action_id == SHARE_ACTION:
-                version, _, rest = value.partition(":")
-                kind, _, question = rest.partition(":")
-                if version == "v1" and kind in SHARE_KINDS and question.strip():
+                kind, question = button_values.decode(value, 2) or ("", "")
+                if kind in SHARE_KINDS and question.strip():
                     command = parse(f"/status {SHARE_KINDS[kind]} {question}")
                     answer = self._actions[SHARE_KINDS[kind]](command, place)
                     return [shared_by(answer, user.name)]
             if action_id == CARD_ACTION:
-                code = value.partition(":")[2]
-                status = self.kb.primary(int(code)) if code.isdigit() else None
+                code = read_card_value(value)
+                status = None if code is None else self.kb.primary(code)
                 if status is not None:
                     return [status_card(self.kb, status)._replace(private=True)]
             if action_id == ANSWER_ACTION:
@@ -314,7 +314,7 @@ class Conversation:
                 if not self.settings_for(place).feedback:
                     return [FEEDBACK_OFF]
                 return [self._feedback.click(value, user.id)]
-            return [Reply(title="That button no longer works", text="Try the command again.", private=True)]
+            return [expired()]
 
         return self._safely(handle)
 
@@ -339,13 +339,11 @@ class Conversation:
                 word = command.argument.split()[0]
                 suggestion = closest(word, list(ACTION_NAMES["quiz"]))
                 return [
-                    Reply(
-                        title=f"Did you mean {self.prefix}quiz {ACTION_NAMES['quiz'][suggestion]}?"
+                    note(
+                        f"Did you mean {self.prefix}quiz {ACTION_NAMES['quiz'][suggestion]}?"
                         if suggestion
                         else f"I don't know {self.prefix}quiz {word[:40]}",
-                        text=QUIZ_HELP,
-                        colour="grey",
-                        private=True,
+                        QUIZ_HELP,
                     )
                 ]
             if command.action == "start":
@@ -358,11 +356,11 @@ class Conversation:
             if command.action == "start" and not self.platform.channel_messages and self._typed(command.argument):
                 return [typed_mode_unavailable(self.platform)]
             if command.action == "join" and (no_teams := self._no_team_game(place)):
-                return [Reply(title=no_teams, colour="grey", private=True)]
+                return [note(no_teams)]
             if command.action == "leaderboard" and (listed := listing_choice(command.argument)) is not None:
                 return [set_listing(self.quiz, place.workspace, user.id, listed=listed, platform=self.platform.name)]
             if command.action == "start" and (problem := self._pack_problem(command.argument)):
-                return [Reply(title="That question pack can't be played", text=problem, colour="grey", private=True)]
+                return [note("That question pack can't be played", problem)]
             rules = self._house_rules(place) if command.action in ("start", "practice") else ()
             return self.quiz.command(
                 command.action,
@@ -471,7 +469,7 @@ class Conversation:
         if reply.private or not command.argument or len(command.argument) > SHARE_LIMIT:
             return reply
         kind = "a" if command.action == "ask" else "c"
-        share = Action(SHARE_ACTION, "Share in channel", f"v1:{kind}:{command.argument}")
+        share = Action(SHARE_ACTION, "Share in channel", button_values.encode(kind, command.argument))
         return reply._replace(private=True, actions=(*reply.actions, share))
 
     def _ask(self, command: Command, place: Place, answer: Answer | None = None) -> Reply:
@@ -487,11 +485,9 @@ class Conversation:
         if answer.kind == "invalid" and len(command.argument.split()) == 1:
             suggestion = did_you_mean_action(command.argument)
             if suggestion:
-                return Reply(
-                    title=f"Did you mean {self.prefix}status {suggestion}?",
-                    text=answer.message,
-                    colour="grey",
-                    private=True,
+                return note(
+                    f"Did you mean {self.prefix}status {suggestion}?",
+                    answer.message,
                 ), False
         house = ruling(self.kb, self._house_rules(place), command.argument) if answer.kind == "scenario" else None
         if house is not None:
@@ -501,7 +497,7 @@ class Conversation:
 
     def _check(self, command: Command, place: Place) -> Reply:
         if not command.argument:
-            return Reply(title="Check an exchange", text=USAGE, colour="grey", private=True)
+            return note("Check an exchange", USAGE)
         from knowledge.review import review
 
         return review_reply(self.kb, review(self.kb, command.argument, self._house_rules(place)))
@@ -552,4 +548,4 @@ def _storage_failed(error: Exception) -> bool:
 
 def quiz_unavailable_reply(reason: str) -> Reply:
     """The one line /quiz answers while its database cannot be opened: which setting, and what it should be."""
-    return Reply(title=f"The quiz is unavailable: {reason}", colour="grey", private=True)
+    return note(f"The quiz is unavailable: {reason}")

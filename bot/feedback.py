@@ -13,15 +13,15 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
+from bot.button_values import decode, encode
 from bot.cards import label
 from bot.forms import EXPECTED_FORM, Form
 from bot.render.escape import terminal
-from bot.reply import Action, Reply
+from bot.reply import Action, Reply, expired, note, quoted
 from bot.storage.team_store import RIGHT, UNRATED, WRONG, FeedbackRow, TeamStore
 from knowledge import Answer, Knowledge
 
 FEEDBACK_ACTION = "statusbot.feedback"
-VERSION = "v1"
 CANDIDATES = 3  # the other codes of the answer offered after a 👎
 REPORT_TOP = 10
 KINDS = {"y", "n", "c", "o"}  # 👍, 👎, the code expected, "Another code…"
@@ -30,13 +30,9 @@ NO_CODE = 0  # "no code fits": the bot should not have answered
 _CODE = re.compile(r"\s*(\d{3})\s*\.?\s*")
 
 
-def _note(title: str, text: str = "") -> Reply:
-    return Reply(title=title, text=text, colour="grey", private=True)
-
-
-EXPIRED = _note("That button no longer works", "Try the command again.")
-NOT_YOURS = _note("Only the person who asked can rate this answer")
-FEEDBACK_OFF = _note("Ratings are off here", "An admin turned feedback off with /status settings.")
+EXPIRED = expired()
+NOT_YOURS = note("Only the person who asked can rate this answer")
+FEEDBACK_OFF = note("Ratings are off here", "An admin turned feedback off with /status settings.")
 
 
 def codes_of(answer: Answer) -> list[int]:
@@ -53,27 +49,27 @@ def kept_question(question: str) -> str:
 def rating_actions(row_id: int) -> tuple[Action, ...]:
     """The two buttons under a kept answer."""
     return (
-        Action(FEEDBACK_ACTION, "👍 Right", f"{VERSION}:y:{row_id}"),
-        Action(FEEDBACK_ACTION, "👎 Wrong", f"{VERSION}:n:{row_id}"),
+        Action(FEEDBACK_ACTION, "👍 Right", encode("y", row_id)),
+        Action(FEEDBACK_ACTION, "👎 Wrong", encode("n", row_id)),
     )
 
 
 def _read(value: str) -> tuple[str, int, int | None] | None:
     """(kind, row id, code) from a button value; None when unreadable."""
-    parts = value.split(":")
-    if len(parts) not in (3, 4) or parts[0] != VERSION or parts[1] not in KINDS:
+    parts = decode(value)
+    if parts is None or len(parts) not in (2, 3) or parts[0] not in KINDS:
         return None
-    row_id = _row_id(parts[2])
+    row_id = _row_id(parts[1])
     if row_id is None:
         return None
     code = None
-    if len(parts) == 4:
-        if parts[1] != "c" or not (parts[3].isascii() and parts[3].isdigit() and len(parts[3]) <= 3):
+    if len(parts) == 3:
+        if parts[0] != "c" or not (parts[2].isascii() and parts[2].isdigit() and len(parts[2]) <= 3):
             return None
-        code = int(parts[3])
-    elif parts[1] == "c":
+        code = int(parts[2])
+    elif parts[0] == "c":
         return None
-    return parts[1], row_id, code
+    return parts[0], row_id, code
 
 
 def _row_id(text: str) -> int | None:
@@ -114,8 +110,8 @@ class Feedback:
         if kind == "y":
             self._rate(row_id, RIGHT)
             if not row.answered:
-                return _note("Thanks! Noted that not answering was right.")
-            return _note(f"Thanks! Noted that {label(self.kb, row.answered[0])} was right.")
+                return note("Thanks! Noted that not answering was right.")
+            return note(f"Thanks! Noted that {label(self.kb, row.answered[0])} was right.")
         if kind == "n":
             self._rate(row_id, WRONG)
             return self._which(row)
@@ -132,8 +128,8 @@ class Feedback:
         code = int(found.group(1)) if found else None
         if code is None or self.kb.primary(code) is None:
             shown = " ".join(text.split())[:40]
-            title = f"I can't read {shown!r} as a status code" if shown else "No code given"
-            return _note(title, "Type the number, such as 422.")
+            title = f"I can't read {quoted(shown)} as a status code" if shown else "No code given"
+            return note(title, "Type the number, such as 422.")
         return self._expected(row, code)
 
     def _own(self, row_id: int, user_id: str) -> FeedbackRow | Reply:
@@ -148,15 +144,15 @@ class Feedback:
             return EXPIRED
         self._rate(row.id, WRONG, code)
         if code == NO_CODE:
-            return _note("Thanks! Noted that no status code fits that question.")
-        return _note(f"Thanks! Noted that {label(self.kb, code)} was expected.")
+            return note("Thanks! Noted that no status code fits that question.")
+        return note(f"Thanks! Noted that {label(self.kb, code)} was expected.")
 
     def _which(self, row: FeedbackRow) -> Reply:
         candidates = [code for code in row.answered[1:] if self.kb.primary(code) is not None][:CANDIDATES]
-        actions = [Action(FEEDBACK_ACTION, label(self.kb, code), f"{VERSION}:c:{row.id}:{code}") for code in candidates]
-        actions.append(Action(FEEDBACK_ACTION, "Another code…", f"{VERSION}:o:{row.id}"))
+        actions = [Action(FEEDBACK_ACTION, label(self.kb, code), encode("c", row.id, code)) for code in candidates]
+        actions.append(Action(FEEDBACK_ACTION, "Another code…", encode("o", row.id)))
         if row.answered:
-            actions.append(Action(FEEDBACK_ACTION, "No code fits", f"{VERSION}:c:{row.id}:{NO_CODE}"))
+            actions.append(Action(FEEDBACK_ACTION, "No code fits", encode("c", row.id, NO_CODE)))
         return Reply(
             title="Thanks. Which code did you expect?",
             text="Pick one, or type it with Another code…",

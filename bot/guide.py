@@ -7,24 +7,25 @@ went wrong" then "The client"). ``v1:`` alone is the first question. Going back 
 
 from __future__ import annotations
 
+from bot import button_values
 from bot.cards import status_card
 from bot.reply import Action, Field, Reply
 from knowledge import GuideStep, Knowledge
 
 GUIDE_ACTION = "statusbot.guide"
-VERSION = "v1"
 
 
 def encode(path: tuple[int, ...]) -> str:
     """The button value for a path of choice indexes."""
-    return f"{VERSION}:{','.join(map(str, path))}"
+    return button_values.encode(",".join(map(str, path)))
 
 
 def decode(value: str) -> tuple[int, ...] | None:
     """The path a button value carries, or None when the value is not one of ours."""
-    version, _, rest = value.partition(":")
-    if version != VERSION or len(rest) > 40:
+    parts = button_values.decode(value, 1)
+    if parts is None or len(parts[0]) > 40:
         return None
+    rest = parts[0]
     try:
         return tuple(int(part) for part in rest.split(",")) if rest else ()
     except ValueError:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from bot.cards import label, status_fields, status_links, title_of
 from bot.grammar import closest
-from bot.reply import Field, Reply, colour_of
+from bot.reply import Field, Reply, colour_of, note, quoted
 from knowledge import HouseRule, Knowledge, Ruling, Status, quick_lookup
 from knowledge.house_rules import describes_something
 from knowledge.text import clean
@@ -97,7 +97,7 @@ def _code(kb: Knowledge, text: str) -> Status | str:
     named = answer.matches if number is None and answer is not None and answer.kind == "name" else ()
     if len(named) == 1 and named[0].status.official:
         return named[0].status
-    return f"I can't read “{shown}” as one status code. Give its number, e.g. 400 or 404."
+    return f"I can't read {quoted(shown)} as one status code. Give its number, e.g. 400 or 404."
 
 
 def read_rule(kb: Knowledge, text: str) -> Draft:
@@ -138,16 +138,12 @@ def read_rule(kb: Knowledge, text: str) -> Draft:
 
 def rule_line(kb: Knowledge, rule: HouseRule) -> str:
     """``“validation error” → 400 Bad Request``."""
-    return f"“{rule.situation}” → {label(kb, rule.code)}"
-
-
-def _note(title: str, text: str = "") -> Reply:
-    return Reply(title=title, text=text, colour="grey", private=True)
+    return f"{quoted(rule.situation)} → {label(kb, rule.code)}"
 
 
 def not_allowed_reply() -> Reply:
     """Adding and removing rules is for admins and moderators."""
-    return _note(
+    return note(
         "Only admins and moderators can change house rules",
         "Anyone can see them with /status rule list; ask an admin to add or remove one.",
     )
@@ -155,17 +151,17 @@ def not_allowed_reply() -> Reply:
 
 def problem_reply(problem: tuple[str, str]) -> Reply:
     """Why nothing changed."""
-    return _note(*problem)
+    return note(*problem)
 
 
 def unavailable_reply(reason: str) -> Reply:
     """The database the rules live in can't be opened: which setting, and what it should be."""
-    return _note(f"House rules are unavailable: {reason}")
+    return note(f"House rules are unavailable: {reason}")
 
 
 def typo_reply(meant: str) -> Reply:
     """``/status rule ad ...``."""
-    return _note(f"Did you mean /status rule {meant}?", USAGE)
+    return note(f"Did you mean /status rule {meant}?", USAGE)
 
 
 def added_reply(kb: Knowledge, number: int, rule: HouseRule) -> Reply:
@@ -180,7 +176,7 @@ def added_reply(kb: Knowledge, number: int, rule: HouseRule) -> Reply:
 
 def duplicate_reply(kb: Knowledge, number: int, rule: HouseRule) -> Reply:
     """There is a rule for that situation already."""
-    return _note(
+    return note(
         "There is already a house rule for that situation",
         f"{number}. {rule_line(kb, rule)}\nTo change it, remove it first: /status rule remove {number}.",
     )
@@ -188,7 +184,7 @@ def duplicate_reply(kb: Knowledge, number: int, rule: HouseRule) -> Reply:
 
 def full_reply() -> Reply:
     """The workspace has as many rules as it may."""
-    return _note(
+    return note(
         f"This team already has {MAX_RULES} house rules, the most it can have",
         "Remove one first: /status rule list shows their numbers.",
     )
@@ -196,28 +192,26 @@ def full_reply() -> Reply:
 
 def removed_reply(kb: Knowledge, number: int, rule: HouseRule) -> Reply:
     """The rule is gone."""
-    return Reply(
-        title=f"House rule {number} removed",
-        text=f"{rule_line(kb, rule)}\nThat situation gets the RFC default again.",
-        colour="grey",
-        private=True,
+    return note(
+        f"House rule {number} removed",
+        f"{rule_line(kb, rule)}\nThat situation gets the RFC default again.",
     )
 
 
 def no_such_rule_reply(argument: str, count: int) -> Reply:
     """``remove`` was given no number, or one the list doesn't have."""
     if count == 0:
-        return _note("There are no house rules to remove", "Admins and moderators add one with " + USAGE.split("\n")[0])
+        return note("There are no house rules to remove", "Admins and moderators add one with " + USAGE.split("\n")[0])
     shown = argument if len(argument) <= 20 else argument[:20] + "…"
-    missing = f"There is no house rule “{shown}”. " if argument else ""  # user text stays out of the title
+    missing = f"There is no house rule {quoted(shown)}. " if argument else ""  # user text stays out of the title
     how = f"Give the number /status rule list shows, from 1 to {count}: /status rule remove 1."
-    return _note("Which house rule?", missing + how)
+    return note("Which house rule?", missing + how)
 
 
 def list_reply(kb: Knowledge, rules: list[HouseRule]) -> Reply:
     """The team's rules, numbered as ``remove`` takes them (a field each, so no rule is cut off the list)."""
     if not rules:
-        return _note(
+        return note(
             "No house rules yet",
             "Answers follow the RFCs. Admins and moderators can add a team's own choice:\n" + USAGE.split("\n")[0],
         )

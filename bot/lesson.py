@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.cards import label
 from bot.grammar import GRAMMAR, closest
-from bot.reply import Field, Reply
+from bot.reply import Field, Reply, note
 from knowledge import Knowledge
 
 
@@ -67,11 +67,9 @@ def help_reply(prefix: str = "/") -> Reply:
 def unknown_command_reply(word: str, suggestion: str, prefix: str = "/") -> Reply:
     """A friendly "did you mean" for a command we don't have."""
     hint = f"Did you mean {prefix}{suggestion}?" if suggestion else ""
-    return Reply(
-        title=f"I don't know the command '{word[:40]}'",  # not repr(): users never see Python escapes
-        text=(hint + "\n" if hint else "") + f"Try {prefix}status help to see what I understand.",
-        colour="grey",
-        private=True,
+    return note(
+        f"I don't know the command '{word[:40]}'",  # not repr(): users never see Python escapes
+        (hint + "\n" if hint else "") + f"Try {prefix}status help to see what I understand.",
     )
 
 

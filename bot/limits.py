@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import math
 
-from bot.reply import Reply
-
-
-def _note(title: str, text: str) -> Reply:
-    return Reply(title=title, text=text, colour="grey", private=True)
+from bot.reply import Reply, note
 
 
 def slow_down_reply(seconds: float) -> Reply:
     """The one private line a user gets when they send more than their share: the bot practising its 429."""
     wait = max(1, math.ceil(seconds))
-    return _note(
+    return note(
         f"Slow down, try again in {wait} s",
         f"You sent more requests than I answer in a row. That's 429 Too Many Requests, with Retry-After: {wait}.",
     )
@@ -37,12 +33,12 @@ def too_many_games_text(cap: int) -> str:
 
 def too_many_games_reply(cap: int) -> Reply:
     """Why ``/quiz start`` was refused: the workspace (or server) already runs as many games as allowed."""
-    return _note(TOO_MANY_GAMES, too_many_games_text(cap))
+    return note(TOO_MANY_GAMES, too_many_games_text(cap))
 
 
 def too_long_reply(limit: int) -> Reply:
     """Why a message was refused before it was read: longer than anything the bot needs."""
-    return _note(
+    return note(
         "That's too long for me",
         f"Send at most {limit:,} characters. To check a response, paste its status line and headers, not the body.",
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import NamedTuple
 
-from bot.reply import Reply
+from bot.reply import Reply, note
 
 
 class Platform(NamedTuple):
@@ -47,20 +47,16 @@ def new_reference() -> str:
     return uuid.uuid4().hex[:8]
 
 
-def _note(title: str, text: str) -> Reply:
-    return Reply(title=title, text=text, colour="grey", private=True)
-
-
 def failure_reply(reference: str) -> Reply:
     """The private line a user sees when answering them failed on our side."""
-    return _note(
+    return note(
         "Sorry, that went wrong on my side", f"Please try again. If it keeps happening, quote reference {reference}."
     )
 
 
 def storage_unreachable_reply(reference: str) -> Reply:
     """The private line while the database can't be reached: the bot goes on as soon as it is back."""
-    return _note(
+    return note(
         "Can't reach storage right now",
         f"Games and scores are safe; try again in a moment. If it keeps happening, quote reference {reference}.",
     )
@@ -69,7 +65,7 @@ def storage_unreachable_reply(reference: str) -> Reply:
 def typed_mode_unavailable(platform: Platform) -> Reply:
     """Why a typed-answer game can't start here, and the button game instead."""
     how = TYPED_MODE_HOW.get(platform.name, "This chat can't read typed answers.")
-    return _note(
+    return note(
         "Typed answers aren't available here",
         f"{how}\nMeanwhile /quiz start mode:buttons plays the same game with answer buttons.",
     )
@@ -77,7 +73,7 @@ def typed_mode_unavailable(platform: Platform) -> Reply:
 
 def cannot_post_here(platform: Platform) -> Reply:
     """The bot was refused posting in the channel (not a member, or no permission)."""
-    return _note("I can't post in this channel", INVITE_HOW.get(platform.name, "Add me to the channel first."))
+    return note("I can't post in this channel", INVITE_HOW.get(platform.name, "Add me to the channel first."))
 
 
 def shared_by(reply: Reply, name: str) -> Reply:

@@ -11,8 +11,9 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from bot.button_values import decode, encode
 from bot.quiz.replies import plural
-from bot.reply import Action, Reply
+from bot.reply import Action, Reply, expired, note
 from bot.storage.privacy import PERSONAL, Forgotten, Purged, forget, purge, set_listed
 from bot.storage.retention import retention_days
 
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 FORGET_ACTION = "statusbot.forget"
-VERSION = "v1"
 CONFIRM, CANCEL = "yes", "no"
 OPT_WORDS = {"opt-out": False, "optout": False, "opt out": False, "opt-in": True, "optin": True, "opt in": True}
 # how platforms with typed options offer the choice (Discord's /quiz leaderboard privacy:…)
@@ -36,10 +36,6 @@ def where_words(platform: str) -> str:
     return WHERE.get(platform, "here")
 
 
-def _note(title: str, text: str = "", *, replace: bool = False) -> Reply:
-    return Reply(title=title, text=text, colour="grey", private=True, replace=replace)
-
-
 # -- leaderboards -------------------------------------------------------------------------------------------------
 def listing_choice(argument: str) -> bool | None:
     """What ``/quiz leaderboard ARGUMENT`` asks: False to opt out, True to opt back in, None for a leaderboard."""
@@ -51,11 +47,11 @@ def set_listing(quiz: QuizChat, workspace: str, person: str, *, listed: bool, pl
     changed = set_listed(quiz.service.store.engine, workspace, person, listed=listed, now=time.time())
     where = where_words(platform)
     if listed:
-        return _note(
+        return note(
             f"You're back on the leaderboards {where}" if changed else f"You're on the leaderboards {where}",
             "Every game you finished counts again." if changed else "/quiz leaderboard opt-out takes you off them.",
         )
-    return _note(
+    return note(
         f"You're off the leaderboards {where}" if changed else f"You were already off the leaderboards {where}",
         "You play as before, and a game's own standings still show you; nobody sees you on /quiz leaderboard. "
         "/quiz leaderboard opt-in puts you back.",
@@ -75,8 +71,8 @@ def forget_prompt(person: str, platform: str) -> Reply:
             "playing goes on without your answers so far."
         ),
         actions=(
-            Action(FORGET_ACTION, "Confirm", f"{VERSION}:{CONFIRM}:{person}"),
-            Action(FORGET_ACTION, "Cancel", f"{VERSION}:{CANCEL}:{person}"),
+            Action(FORGET_ACTION, "Confirm", encode(CONFIRM, person)),
+            Action(FORGET_ACTION, "Cancel", encode(CANCEL, person)),
         ),
         colour="red",
         private=True,
@@ -85,16 +81,15 @@ def forget_prompt(person: str, platform: str) -> Reply:
 
 def forget_click(quiz: QuizChat, value: str, person: str, workspace: str, platform: str) -> Reply:
     """A click on the prompt's buttons: only the person who asked may answer it; Confirm deletes, Cancel doesn't."""
-    version, _, rest = value.partition(":")
-    choice, _, asked_by = rest.partition(":")
-    if version != VERSION or choice not in (CONFIRM, CANCEL) or not asked_by:
-        return _note("That button no longer works", "Try the command again.")
+    choice, asked_by = decode(value, 2) or ("", "")
+    if choice not in (CONFIRM, CANCEL) or not asked_by:
+        return expired()
     if asked_by != person:
-        return _note(
+        return note(
             "That isn't your button", "Only the person who asked can answer it. /status forget-me asks for you."
         )
     if choice == CANCEL:
-        return _note("Nothing was deleted", "Everything stays as it was.", replace=True)
+        return note("Nothing was deleted", "Everything stays as it was.", replace=True)
     store = quiz.service.store
     with quiz.lock, store.transaction() as c:  # the games it touches are rendered by this process after it commits
         forgotten = forget(c, workspace, person)
@@ -105,14 +100,14 @@ def forget_click(quiz: QuizChat, value: str, person: str, workspace: str, platfo
 
 def forget_unavailable(reason: str) -> Reply:
     """Confirm was clicked while the database can't be opened: nothing was deleted, and why."""
-    return _note(f"Nothing was deleted: {reason}", "Try again once it is fixed: /status forget-me.")
+    return note(f"Nothing was deleted: {reason}", "Try again once it is fixed: /status forget-me.")
 
 
 def _forgotten_reply(forgotten: Forgotten, where: str) -> Reply:
     counts = [plural(forgotten.deleted[p.noun], p.noun) for p in PERSONAL if forgotten.deleted.get(p.noun)]
     if not counts:
-        return _note(f"statusbot keeps nothing about you {where}", "There was nothing to delete.", replace=True)
-    return _note(f"Done: statusbot has forgotten you {where}", f"Deleted {', '.join(counts)}.", replace=True)
+        return note(f"statusbot keeps nothing about you {where}", "There was nothing to delete.", replace=True)
+    return note(f"Done: statusbot has forgotten you {where}", f"Deleted {', '.join(counts)}.", replace=True)
 
 
 # -- retention ----------------------------------------------------------------------------------------------------

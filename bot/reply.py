@@ -47,6 +47,21 @@ class Reply(NamedTuple):
     replace: bool = False  # replaces the message whose button was pressed (the next step of the guide)
 
 
+def quoted(text: str) -> str:
+    """A user's words inside a message, in curly quotes as typed (never repr(): users see no Python escapes)."""
+    return f"“{text}”"
+
+
+def note(title: str, text: str = "", *, replace: bool = False) -> Reply:
+    """A private grey note only the person who acted sees: a refusal, a confirmation, what to try instead."""
+    return Reply(title=title, text=text, colour="grey", private=True, replace=replace)
+
+
+def expired(what: str = "button") -> Reply:
+    """A button or form the bot can no longer act on (an old message, an unknown value): ask again."""
+    return note(f"That {what} no longer works", "Try the command again.")
+
+
 def colour_of(code: int) -> str:
     """The colour name of a status code's family."""
     return FAMILY_COLOURS.get(f"{code // 100}xx", "grey")

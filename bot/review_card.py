@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.cards import label, status_links
 from bot.house_rules import default_field, rule_line
-from bot.reply import Field, Reply, colour_of
+from bot.reply import Field, Reply, colour_of, note
 from knowledge import Knowledge
 from knowledge.review import Review
 
@@ -31,11 +31,9 @@ def review_reply(kb: Knowledge, review: Review) -> Reply:
     """A card for a review verdict."""
     claimed = review.exchange.claimed
     if review.verdict == "unreadable" or claimed is None:
-        return Reply(
-            title="I couldn't find a status code to check",
-            text=(review.reason + "\n" if review.reason else "") + USAGE,
-            colour="grey",
-            private=True,
+        return note(
+            "I couldn't find a status code to check",
+            (review.reason + "\n" if review.reason else "") + USAGE,
         )
     better = review.better[0] if review.better else claimed
     verdict = "unsendable" if review.verdict == "wrong" and not review.better else review.verdict

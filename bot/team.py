@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from bot.grammar import closest
 from bot.quiz.options import OptionError, settings_from
-from bot.reply import Field, Reply
+from bot.reply import Field, Reply, note, quoted
 
 CACHE_SECONDS = 30.0  # another process's change takes effect here within this long
 ANYWHERE = "anywhere"
@@ -76,11 +76,9 @@ SETTINGS = (
 )
 NAMES = {setting.name: setting for setting in SETTINGS}
 _CHANGE = re.compile(r"^([A-Za-z_-]+)(?:\s*[:=]\s*|\s+)(.*)$", re.DOTALL)
-ONLY_ADMINS = Reply(
-    title="Only admins and moderators can change statusbot's settings",
-    text="Ask one of them; they can use /status settings here.",
-    colour="grey",
-    private=True,
+ONLY_ADMINS = note(
+    "Only admins and moderators can change statusbot's settings",
+    "Ask one of them; they can use /status settings here.",
 )
 
 
@@ -109,13 +107,9 @@ def settings_reply(settings: TeamSettings, prefix: str = "/") -> Reply:
     )
 
 
-def _note(title: str, text: str) -> Reply:
-    return Reply(title=title, text=text, colour="grey", private=True)
-
-
 def settings_unavailable(reason: str) -> Reply:
     """The database the settings live in can't be opened: which setting, and what it should be."""
-    return _note(f"Settings are unavailable: {reason}", "")
+    return note(f"Settings are unavailable: {reason}", "")
 
 
 def change(
@@ -128,8 +122,8 @@ def change(
     setting = NAMES.get(name.replace("_", "-"))
     if setting is None:
         suggestion = closest(name, list(NAMES))
-        title = f"Did you mean {suggestion}?" if suggestion else f"I don't know the setting {name[:40]!r}"
-        return None, _note(title, "Settings: " + ", ".join(NAMES) + f". {prefix}status settings lists them.")
+        title = f"Did you mean {suggestion}?" if suggestion else f"I don't know the setting {quoted(name[:40])}"
+        return None, note(title, "Settings: " + ", ".join(NAMES) + f". {prefix}status settings lists them.")
     usage = f"{prefix}status settings {setting.name} {setting.values}"
     choices = setting.values.split("|")
     word = value.lower()
@@ -144,9 +138,9 @@ def change(
         kept = tuple(pair for pair in settings.quiz_channels if pair[0] != channel)
         chosen = {"add": (*kept, (channel, channel_name)), "remove": kept, ANYWHERE: ()}[word]
         if word == "remove" and len(kept) == len(settings.quiz_channels):
-            return None, _note("This channel isn't on the list", f"Quizzes run in {settings.channels_text()}.")
+            return None, note("This channel isn't on the list", f"Quizzes run in {settings.channels_text()}.")
         if word == "remove" and not chosen:
-            return None, _note(
+            return None, note(
                 "That would leave no channel for quizzes",
                 f"To let quizzes run in any channel: {prefix}status settings quiz-channels anywhere",
             )
@@ -155,29 +149,30 @@ def change(
         if word == "none":
             changed = settings._replace(quiz_defaults="")
         elif len(value) > DEFAULTS_LONGEST:
-            return None, _note("Those quiz options are too long", usage)
+            return None, note("Those quiz options are too long", usage)
         else:
             try:
                 settings_from(value)
             except OptionError as error:
-                return None, _note("Those quiz options don't work", f"{error}\n{usage}")
+                return None, note("Those quiz options don't work", f"{error}\n{usage}")
             changed = settings._replace(quiz_defaults=" ".join(value.split()))
     if changed is None:
-        shown = f"{value[:40]!r} isn't a value for {setting.name}" if value else f"{setting.name} needs a value"
-        return None, _note(shown[:1].upper() + shown[1:], usage)
+        typed = " ".join(value[:40].split())  # on the title's one line
+        shown = f"{quoted(typed)} isn't a value for {setting.name}" if value else f"{setting.name} needs a value"
+        return None, note(shown[:1].upper() + shown[1:], usage)
     title = f"Saved: {setting.name} is now {_value_of(changed, setting.name)}"
-    return changed, _note(title[:150], f"{prefix}status settings shows them all.")
+    return changed, note(title[:150], f"{prefix}status settings shows them all.")
 
 
 def quiz_refusal(settings: TeamSettings, channel: str, moderator: bool, prefix: str = "/") -> Reply | None:
     """Why /quiz start may not run here for this user (None when it may), said kindly."""
     if settings.quiz_channels and channel not in {id_ for id_, _ in settings.quiz_channels}:
-        return _note(
+        return note(
             "Quizzes don't run in this channel",
             f"Here, games run in {settings.channels_text()}. See you there!",
         )
     if settings.quiz_starters == "moderators" and not moderator:
-        return _note(
+        return note(
             "Only moderators can start a game here",
             f"Ask one of them to run {prefix}quiz start; once it runs, anyone can play.",
         )

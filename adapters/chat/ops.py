@@ -69,19 +69,7 @@ class OpsServer:
         """Listen, and say where on stderr; a port that cannot be used is one line naming METRICS_PORT."""
         application = web.Application()
         application.add_routes(routes(self.ready))
-        runner = web.AppRunner(application, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, self.address.host, self.address.port)
-        try:
-            await site.start()
-        except OSError as error:
-            await runner.cleanup()
-            raise SettingError(
-                f"cannot listen on {self.address.host}:{self.address.port} ({error.strerror}): "
-                "choose another METRICS_PORT"
-            ) from None
-        self._runner = runner
-        self.port = self.address.port or int(runner.addresses[0][1])
+        self._runner, self.port = await listen(application, self.address, "choose another METRICS_PORT")
         announce(f"statusbot {self.name}: health and metrics on http://{self.address.host}:{self.port}{METRICS_PATH}")
         return self.port
 
@@ -90,6 +78,20 @@ class OpsServer:
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
+
+
+async def listen(application: web.Application, address: Address, remedy: str) -> tuple[web.AppRunner, int]:
+    """Serve ``application`` at ``address``: its runner (to clean up) and the port it bound (port 0 picks a free
+    one). An address that cannot be used is one SettingError line ending in ``remedy`` (the setting to change)."""
+    runner = web.AppRunner(application, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, address.host, address.port)
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        raise SettingError(f"cannot listen on {address.host}:{address.port} ({error.strerror}): {remedy}") from None
+    return runner, address.port or int(runner.addresses[0][1])
 
 
 async def drain(grace: float = SHUTDOWN_GRACE) -> None:

@@ -193,11 +193,7 @@ class ChatRuntime:
         try:
             await work
         except Exception:
-            reply = failure(log, "answering failed")
-            try:
-                await tell(reply)
-            except Exception:
-                log.exception("could not tell the user about the failure either")
+            await tell_failure(tell, "answering failed")
 
     def _limited(self, command: str, text: str, user: User, place: Place) -> list[Reply] | None:
         """The refusal of a command (``command`` '' for typed text) over the limits; None when it may go ahead."""
@@ -222,3 +218,13 @@ def failure(logger: logging.Logger, what: str) -> Reply:
     reference = new_reference()
     logger.exception("%s (reference %s)", what, reference)
     return failure_reply(reference)
+
+
+async def tell_failure(tell: Callable[[Reply], Awaitable[object]], what: str, logger: logging.Logger = log) -> None:
+    """Inside an ``except``: log the exception under a reference id and tell the user the private line naming it;
+    a failure to tell them is logged too, never raised."""
+    reply = failure(logger, what)
+    try:
+        await tell(reply)
+    except Exception:
+        logger.exception("could not tell the user about the failure either")

@@ -16,11 +16,12 @@ from typing import Any
 
 import discord
 
+from adapters.chat.delivery import first_failure, pack_state, unpack_state, without_share
 from adapters.chat.metrics import timer
-from adapters.chat.runtime import CannotPost, ChatRuntime, failure
+from adapters.chat.runtime import CannotPost, ChatRuntime, tell_failure
 from adapters.discord import render
 from adapters.discord.sender import NO_MENTIONS, ChannelSender
-from bot.conversation import SHARE_ACTION, Place, User
+from bot.conversation import Place, User
 from bot.forms import FORMS, Form
 from bot.grammar import parse
 from bot.platform import Platform, cannot_post_here
@@ -159,7 +160,7 @@ class Handler:
         """``/status query:…``; ``check`` with nothing to check opens a box to paste into."""
         form = self.runtime.conversation.form_for("status", query)
         if form is not None:  # known at once: the dialog is the interaction's first response
-            box = FormModal(form, f"{form.id}|{interaction.id}")
+            box = FormModal(form, pack_state(form.id, str(interaction.id)))
             await self._guarded(interaction, interaction.response.send_modal(box))
             return
         await self.command(interaction, "status", query)
@@ -181,7 +182,7 @@ class Handler:
         """A click on one of our buttons; one that opens a box ("Another code…") gets the box as its response."""
         form = self.runtime.conversation.form_for_action(action_id, value)
         if form is not None:  # the state rides in the box's custom_id, for whichever process receives it
-            box = FormModal(form[0], f"{form[0].id}|{interaction.id}|{form[1]}")
+            box = FormModal(form[0], pack_state(form[0].id, str(interaction.id), state=form[1]))
             await self._guarded(interaction, interaction.response.send_modal(box))
             return
         user, place = user_of(interaction), place_of(interaction)
@@ -243,11 +244,7 @@ class Handler:
         try:
             raise error
         except Exception:  # re-raised only so that the log line carries its traceback
-            reply = failure(log, "an interaction failed")
-        try:
-            await self._tell(Exchange(interaction), reply)
-        except Exception:
-            log.exception("could not tell the user about the failure either")
+            await tell_failure(lambda reply: self._tell(Exchange(interaction), reply), "an interaction failed", log)
 
     # -- answering ---------------------------------------------------------------------------
     async def answer(self, interaction: Interaction, work: Callable[[], Awaitable[list[Reply]]], place: Place) -> None:
@@ -284,9 +281,9 @@ class Handler:
             await exchange.defer()
         try:
             if public and exchange.may_post():
-                private += (await self.runtime.publish(place, public, ChannelSender(self.client)))[:1]
+                private += first_failure(await self.runtime.publish(place, public, ChannelSender(self.client)))
             elif public and not any(reply.key for reply in public):
-                private += (await self.runtime.publish(place, public, FollowupSender(exchange)))[:1]
+                private += first_failure(await self.runtime.publish(place, public, FollowupSender(exchange)))
             elif public:  # keyed messages (a quiz) are edited later by the clock, which only the bot itself can do
                 raise CannotPost(f"channel {place.channel}")
         except CannotPost:
@@ -299,8 +296,7 @@ class Handler:
         """A dialog sent back, by whichever process receives it (the one that opened it may have restarted)."""
         data: dict[str, Any] = dict(interaction.data or {})
         # <form id>|<interaction id that opened it>|<state>
-        form_id, _, rest = str(data.get("custom_id")).partition("|")
-        state = rest.partition("|")[2]
+        (form_id, _), state = unpack_state(str(data.get("custom_id")), 2)
         if interaction.type is discord.InteractionType.modal_submit and form_id in FORMS:
             text = _typed_text(data.get("components") or [])
             user, place = user_of(interaction), place_of(interaction)
@@ -317,7 +313,7 @@ class Handler:
 
 def _shown(reply: Reply) -> Reply:
     """A reply posted where the asker's channel sees it, without the button that would share it again."""
-    return reply._replace(private=False, actions=tuple(a for a in reply.actions if a.id != SHARE_ACTION))
+    return without_share(reply._replace(private=False))
 
 
 def _typed_text(components: list[Any]) -> str:

@@ -20,11 +20,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.chat.delivery import first_failure, pack_state, unpack_state, without_share
 from adapters.chat.metrics import timed, timer
 from adapters.chat.runtime import CannotPost, ChatRuntime, Sender
 from adapters.slack.render import action_id_of, form_view, home_view, message, result_view
 from adapters.slack.sender import SlackSender
-from bot.conversation import SHARE_ACTION, Place, User
+from bot.conversation import Place, User
 from bot.forms import FORMS
 from bot.platform import cannot_post_here
 from bot.reply import Reply
@@ -107,7 +108,7 @@ class SlackBot:
                     await tell(reply._replace(private=True, replace=False))
                 await tell(cannot_post_here(self.platform))
                 return False
-        for line in missed[:1]:
+        for line in first_failure(missed):
             await tell(line)
         return True
 
@@ -129,8 +130,7 @@ class SlackBot:
 
         async def tell(reply: Reply) -> None:
             if channel.startswith("D"):  # the DM is the asker's own: a "Share in channel" button would post it again
-                kept = tuple(action for action in reply.actions if action.id != SHARE_ACTION)
-                await client.chat_postMessage(channel=channel, **message(reply._replace(actions=kept)))
+                await client.chat_postMessage(channel=channel, **message(without_share(reply)))
             else:
                 await client.chat_postEphemeral(channel=channel, user=user_id, **message(reply))
 
@@ -154,7 +154,7 @@ class SlackBot:
         form = self.runtime.conversation.form_for(name, text)
         if form is not None:
             await ack()
-            view = form_view(form, metadata=channel)
+            view = form_view(form, metadata=pack_state(channel))
             opened = context.client.views_open(trigger_id=body["trigger_id"], view=view)
             await self.runtime.guarded(opened, self.responder(context.respond))
             return
@@ -210,7 +210,8 @@ class SlackBot:
         action_id, value = action_id_of(str(action.get("action_id", ""))), str(action.get("value", ""))
         form = self.runtime.conversation.form_for_action(action_id, value)
         if form is not None:  # a box to type into ("Another code…"), opened before the trigger expires (3 s)
-            view = form_view(form[0], metadata=f"{channel}|{form[1]}")  # its state comes back in the metadata
+            # its state comes back in the metadata
+            view = form_view(form[0], metadata=pack_state(channel, state=form[1]))
             await self.runtime.guarded(client.views_open(trigger_id=body["trigger_id"], view=view), tell)
             return
         # the same name for a player whether they click, type or use a command: users.info's, cached
@@ -230,7 +231,7 @@ class SlackBot:
         user = body.get("user") or {}
         user_id = str(user.get("id", ""))
         # the metadata is the channel, and after a "|" the state the form was opened with
-        channel, _, state = str(view.get("private_metadata") or "").partition("|")
+        (channel,), state = unpack_state(str(view.get("private_metadata") or ""), 1)
         place = Place(str(user.get("team_id") or (body.get("team") or {}).get("id") or ""), channel)
         if form is None:
             await ack()

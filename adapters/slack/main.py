@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 
 from adapters.chat import metrics
 from adapters.chat.logs import announce, quiet_libraries
-from adapters.chat.ops import Address, OpsServer, drain, read_address
+from adapters.chat.ops import Address, OpsServer, drain, listen, read_address
 from adapters.chat.quiz_clock import QuizClock
 from adapters.chat.runtime import ChatRuntime, Sender
 from adapters.chat.settings import SettingError, open_database, retention_days
@@ -237,20 +237,8 @@ class SlackRun:
 
     def _http(self, app: AsyncApp) -> Callable[[asyncio.Event], Awaitable[None]]:
         async def serve(stop: asyncio.Event) -> None:
-            from aiohttp import web
-
-            runner = web.AppRunner(web_app(app), access_log=None)
-            await runner.setup()
-            site = web.TCPSite(runner, self.settings.host, self.settings.port)
-            try:
-                await site.start()
-            except OSError as error:
-                await runner.cleanup()
-                raise SettingError(
-                    f"cannot listen on {self.settings.host}:{self.settings.port} ({error.strerror}): "
-                    "choose another --port (or PORT)"
-                ) from None
-            self.port = self.settings.port or site_port(site)
+            address = Address(self.settings.host, self.settings.port)
+            runner, self.port = await listen(web_app(app), address, "choose another --port (or PORT)")
             announce(f"statusbot slack: listening on http://{self.settings.host}:{self.port}{EVENTS_PATH}")
             try:
                 await stop.wait()
@@ -258,12 +246,6 @@ class SlackRun:
                 await runner.cleanup()
 
         return serve
-
-
-def site_port(site: Any) -> int:
-    """The port a site bound (asked for port 0)."""
-    server = site._server  # aiohttp exposes the bound sockets only here
-    return int(server.sockets[0].getsockname()[1])
 
 
 def run_slack(host: str | None = None, port: str | None = None) -> int:

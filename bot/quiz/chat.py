@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection
 
+from bot.button_values import decode, encode
 from bot.house_rules import house_explanation
 from bot.quiz.bank import Bank
 from bot.quiz.game import TEAM_NAMES, Event, Game, Player
@@ -17,7 +18,6 @@ from bot.quiz.practice import Practice
 from bot.quiz.question import Question
 from bot.quiz.replies import (
     ANSWER_ACTION,
-    VERSION,
     leaderboard_reply,
     question_reply,
     read_answer_value,
@@ -25,7 +25,7 @@ from bot.quiz.replies import (
     standings_reply,
 )
 from bot.quiz.service import QuizService, Step
-from bot.reply import Action, Reply
+from bot.reply import Action, Reply, note, quoted
 from bot.storage.quiz_store import PracticeState
 from knowledge import HouseRule, Knowledge
 
@@ -52,9 +52,8 @@ class Where(NamedTuple):
     channel: str
 
 
-def private(title: str, text: str = "") -> Reply:
-    """A reply only the person who acted sees."""
-    return Reply(title=title, text=text, colour="grey", private=True)
+# an answer or practice button whose value this process can't read (the quiz's replies are one line each)
+STALE_ANSWER = note("That button no longer works.")
 
 
 class QuizChat:
@@ -114,7 +113,7 @@ class QuizChat:
         if not pack or pack in packs:
             return None
         known = ", ".join(packs) or "none yet"
-        return private(f"There is no question pack named {pack!r}", f"Packs: {known}.")
+        return note(f"There is no question pack named {quoted(pack)}", f"Packs: {known}.")
 
     # -- commands ------------------------------------------------------------------
     def command(
@@ -132,33 +131,33 @@ class QuizChat:
             try:
                 settings = settings_from(argument)
             except OptionError as error:
-                return [private("That game can't start", f"{error}\n{QUIZ_HELP}")]
+                return [note("That game can't start", f"{error}\n{QUIZ_HELP}")]
             unknown = self.unknown_pack(settings.pack)
             if unknown is not None:
                 return [unknown]
             step = self.service.start(where.workspace, where.channel, user, settings, rules)
             if step.refused:
-                return [*self.replies(step), private(step.refused, step.hint or self._where_it_stands(step.game))]
+                return [*self.replies(step), note(step.refused, step.hint or self._where_it_stands(step.game))]
             return self.replies(step)
         if action in ("stop", "skip"):
             step = getattr(self.service, action)(where.channel, user, moderator=moderator)
             if step.refused:
-                return [*self.replies(step), private(step.refused)]
+                return [*self.replies(step), note(step.refused)]
             return self.replies(step)
         if action == "score":
             step = self.service.tick(where.channel)
             if step.game is None or step.game.phase == "finished":
                 return (
-                    [*self.replies(step), private("No game is running here.")]
+                    [*self.replies(step), note("No game is running here.")]
                     if step.events
-                    else [private("No game is running here.")]
+                    else [note("No game is running here.")]
                 )
             return [*self.replies(step), standings_reply(step.game, final=False)]
         if action == "leaderboard":
             try:
                 options = read_options(argument, ("period", "scope"))
             except OptionError as error:
-                return [private("Which leaderboard?", str(error))]
+                return [note("Which leaderboard?", str(error))]
             period = options.get("period", "all")
             if options.get("scope", "channel") == "channel":
                 rows = self.service.leaderboard(channel=where.channel, period=period)
@@ -168,14 +167,14 @@ class QuizChat:
         if action == "join":
             team = argument.strip().split()[0].capitalize() if argument.strip() else ""
             if team not in TEAM_NAMES:
-                return [private("Which team?", f"Try /quiz join {' or /quiz join '.join(TEAM_NAMES)}.")]
+                return [note("Which team?", f"Try /quiz join {' or /quiz join '.join(TEAM_NAMES)}.")]
             step = self.service.join(where.channel, user, team)
             if step.refused or step.game is None or not step.game.settings.teams:
-                return [*self.replies(step), private(step.refused or "This game isn't a team game.")]
-            return [*self.replies(step), private(f"You're in team {step.game.teams.get(user.id, team)}.")]
+                return [*self.replies(step), note(step.refused or "This game isn't a team game.")]
+            return [*self.replies(step), note(f"You're in team {step.game.teams.get(user.id, team)}.")]
         if action == "practice":
             return [self._practice_question(user, where, rules)]
-        return [private("Quiz commands", QUIZ_HELP)]
+        return [note("Quiz commands", QUIZ_HELP)]
 
     def _where_it_stands(self, game: Game | None) -> str:
         if game is None:
@@ -187,7 +186,7 @@ class QuizChat:
         """An answer button: acknowledged privately when refused, the channel sees what follows."""
         parsed = read_answer_value(value)
         if parsed is None:
-            return [private("That button no longer works.")]
+            return [STALE_ANSWER]
         game_id, number, choice = parsed
         with self.lock:
             step = self.service.answer(where.channel, user, number, choice, game_id=game_id)
@@ -205,11 +204,11 @@ class QuizChat:
         out = self.replies(step)
         outcome = step.outcome
         if step.refused:
-            out.append(private(step.refused))
+            out.append(note(step.refused))
         elif outcome is not None and outcome.status == "accepted":
-            out.insert(0, private("Answer recorded." if not outcome.correct else f"Right! +{outcome.points} points."))
+            out.insert(0, note("Answer recorded." if not outcome.correct else f"Right! +{outcome.points} points."))
         elif outcome is not None and OUTCOME_TEXT.get(outcome.status):
-            out.insert(0, private(OUTCOME_TEXT[outcome.status]))
+            out.insert(0, note(OUTCOME_TEXT[outcome.status]))
         return out
 
     def after_restart(self, *, close: bool = False) -> dict[str, list[Reply]]:
@@ -278,7 +277,7 @@ class QuizChat:
                 Action(
                     PRACTICE_ACTION,
                     f"{chr(65 + i)}. {choice}",
-                    f"{VERSION}:{question.id}|{seed}|{source.choices.index(choice)}",
+                    encode(f"{question.id}|{seed}|{source.choices.index(choice)}"),
                 )
                 for i, choice in enumerate(question.choices)
             ),
@@ -290,10 +289,10 @@ class QuizChat:
     def practice_click(self, value: str, user: Player, where: Where, rules: Sequence[HouseRule] = ()) -> list[Reply]:
         """A practice answer: right or wrong, the explanation, the box it moves to, and the next question (questions
         a house rule of the team covers take the rule's code as their answer)."""
-        version, _, rest = value.partition(":")
-        parts = rest.split("|")
-        if version != VERSION or len(parts) != 3 or parts[0] not in self.bank.by_id or not parts[2].isdigit():
-            return [private("That button no longer works.")]
+        payload = decode(value, 1)
+        parts = payload[0].split("|") if payload else []
+        if len(parts) != 3 or parts[0] not in self.bank.by_id or not parts[2].isdigit():
+            return [STALE_ANSWER]
         question = self.bank.under_house_rules(self.bank.by_id[parts[0]], rules)
         correct = int(parts[2]) == question.answer
         with self.service.store.transaction() as c:
@@ -304,7 +303,7 @@ class QuizChat:
                 following = drill.next_question()
             self._keep(c, drill, user, where, {question.id: box})
         verdict = "Right!" if correct else f"Not quite: {question.correct}."
-        feedback = private(verdict, f"{self._explanation(question)}\n(Box {box} of 5.)")
+        feedback = note(verdict, f"{self._explanation(question)}\n(Box {box} of 5.)")
         return [feedback, self._practice_reply(following, seed, rules)]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.button_values import decode, encode
 from bot.quiz.game import Game, Standing
 from bot.reply import Action, Field, Reply, colour_of
 from bot.storage.quiz_store import LeaderRow
@@ -9,7 +10,6 @@ from knowledge import Knowledge
 
 ANSWER_ACTION = "statusbot.quiz.answer"
 CARD_ACTION = "statusbot.card"
-VERSION = "v1"
 
 
 def plural(count: int, noun: str) -> str:
@@ -19,15 +19,27 @@ def plural(count: int, noun: str) -> str:
 
 def answer_value(game: Game, number: int, choice: int) -> str:
     """Button value: ``v1:<game id>:<question index>:<choice index>`` (the right answer never travels)."""
-    return f"{VERSION}:{game.id}:{number}:{choice}"
+    return encode(game.id, number, choice)
 
 
 def read_answer_value(value: str) -> tuple[str, int, int] | None:
     """(game id, question index, choice index) from a button value, or None when it isn't one of ours."""
-    parts = value.split(":")
-    if len(parts) != 4 or parts[0] != VERSION or not all(p.isascii() and p.isdigit() and len(p) < 4 for p in parts[2:]):
+    parts = decode(value)
+    if parts is None or len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) < 4 for p in parts[1:]):
         return None
-    return parts[1], int(parts[2]), int(parts[3])
+    return parts[0], int(parts[1]), int(parts[2])
+
+
+def card_value(code: int) -> str:
+    """Button value of "Learn more": ``v1:<code>``."""
+    return encode(code)
+
+
+def read_card_value(value: str) -> int | None:
+    """The status code a "Learn more" button names, or None when it names none. Whatever comes before the colon is
+    accepted: a code is a code in any version (the oldest buttons carry ``card:<code>``)."""
+    code = value.partition(":")[2]
+    return int(code) if code.isdigit() else None
 
 
 def message_key(game: Game, number: int) -> str:
@@ -73,7 +85,7 @@ def reveal_reply(kb: Knowledge, game: Game, number: int, explanation: str, learn
     who = f"First: {first}. " if first else "Nobody got it this time. "
     if len(right) > 1:
         who += f"Also right: {', '.join(n for n in right if n != first)}."
-    actions = (Action(CARD_ACTION, "Learn more", f"{VERSION}:{learn}"),) if learn else ()
+    actions = (Action(CARD_ACTION, "Learn more", card_value(learn)),) if learn else ()
     return Reply(
         title=f"Answer: {question.correct}",
         text=explanation,

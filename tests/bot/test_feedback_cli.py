@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.storage.database import make_engine, migrate
 from bot.storage.team_store import TeamStore
-from tests.adapters.slack.conftest import clean_env
+from tests.adapters.processes import clean_env
 
 
 def run(database: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -43,12 +43,12 @@ def said(talk: Conversation, text: str, user: User = BOSS, place: Place = AS_ADM
 @pytest.mark.parametrize(
     ("change", "title", "text"),
     [
-        ("colour blue", "I don't know the setting 'colour'", "Settings: visibility, feedback, quiz-channels,"),
+        ("colour blue", "I don't know the setting “colour”", "Settings: visibility, feedback, quiz-channels,"),
         ("feedbak off", "Did you mean feedback?", "Settings: visibility, feedback, quiz-channels,"),
         ("feedback", "Feedback needs a value", "/status settings feedback on|off"),
-        ("feedback @everyone", "'@everyone' isn't a value for feedback", "/status settings feedback on|off"),
+        ("feedback @everyone", "“@everyone” isn't a value for feedback", "/status settings feedback on|off"),
         ("quiz-channels remove", "This channel isn't on the list", "Quizzes run in any channel."),
-        ("quiz-starters admins", "'admins' isn't a value for quiz-starters", "everyone|moderators"),
+        ("quiz-starters admins", "“admins” isn't a value for quiz-starters", "everyone|moderators"),
         ("quiz-defaults level:impossible", "Those quiz options don't work", "level must be one of easy,"),
         ("quiz-defaults chaos", "Those quiz options don't work", "I don't understand 'chaos'."),
         ("quiz-defaults pack:" + "x" * 200, "Those quiz options are too long", "/status settings quiz-defaults"),
@@ -150,7 +150,7 @@ def test_default_quiz_options_naming_a_pack_that_does_not_exist_are_refused_so_s
     talk: Conversation,
 ) -> None:
     assert said(talk, "settings quiz-defaults pack:nope") == (
-        "There is no question pack named 'nope'",
+        "There is no question pack named “nope”",
         "Packs: rest-basics.",
     )
     assert said(talk, "settings")[0] == "statusbot settings here"

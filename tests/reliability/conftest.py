@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.adapters.slack.conftest import MANIFEST_SCOPES, NAMES, PROXIES
+from tests.adapters.processes import PROXIES
+from tests.adapters.slack.conftest import MANIFEST_SCOPES, NAMES
 from tests.conftest import PG_URL
 from tests.fakes.slack_api import FakeSlack
 

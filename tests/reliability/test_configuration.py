@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.adapters.slack.conftest import SECRET, SlackProcess, clean_env, header, run_until_exit, statusbot_command
+from tests.adapters.processes import clean_env
+from tests.adapters.slack.conftest import SECRET, SlackProcess, header, run_until_exit, statusbot_command
 from tests.conftest import PG_MISSING, PG_URL
 from tests.fakes.slack_api import FakeSlack
 

@@ -4,23 +4,19 @@ and started again, then stopped with SIGTERM and started again, on SQLite and on
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.adapters.discord.harness import PROXY_VARIABLES, button, title
+from tests.adapters.discord.harness import button, discord_process, title
 from tests.adapters.slack.conftest import SlackProcess, buttons, header
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.slack_api import FakeSlack
 from tests.reliability.conftest import pg_url
 from tests.reliability.game_db import consistent, engine_for, game_in
 
-ROOT = Path(__file__).resolve().parents[2]
 PLAYERS = [("U1", "ada"), ("U2", "bob"), ("U3", "cy"), ("U4", "dee")]
 ACKNOWLEDGED = ("Answer recorded.", "Right! +")
 
@@ -108,35 +104,13 @@ def test_slack_sigkill_then_sigterm_mid_game_loses_no_answer(
     assert sorted(stored["results"]) == ["U1", "U2", "U3", "U4"]
 
 
-def discord_process(fake: FakeDiscord, guild: Any, tmp_path: Path, log: Path) -> subprocess.Popen[bytes]:
-    env = {name: value for name, value in os.environ.items() if name not in PROXY_VARIABLES}
-    env.pop("DATABASE_URL", None)
-    env.update(
-        DISCORD_TOKEN=fake.token,
-        DISCORD_API_URL=fake.api_base,
-        DISCORD_GUILD_ID=str(guild.id),
-        STATUSBOT_DB=str(tmp_path / "statusbot.sqlite3"),
-        STATUSBOT_CACHE_DIR=str(tmp_path / "cache"),
-        STATUSBOT_RATE_LIMITS="off",
-        PYTHONPATH=str(ROOT),
-    )
-    with log.open("a") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot", "discord"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-
-
 def test_discord_sigkill_mid_game_loses_no_answer(tmp_path: Path) -> None:
     engine = engine_for(sqlite_path=str(tmp_path / "statusbot.sqlite3"))
     with FakeDiscord() as fake:
         guild = fake.add_guild("Acme", members=["ada", "bob", "cy"])
         channel = guild.channel("general")
         players = [guild.member(name) for name in ("ada", "bob", "cy")]
-        log = tmp_path / "bot.log"
-        first = discord_process(fake, guild, tmp_path, log)
-        try:
-            fake.wait_until_identified(timeout=30)
-            fake.wait_for(lambda: fake.commands(guild), 10, what="commands synced")
+        with discord_process(fake, guild, tmp_path, STATUSBOT_RATE_LIMITS="off") as first:
             fake.slash(
                 "quiz",
                 {"questions": 2, "seconds": 5},
@@ -151,15 +125,11 @@ def test_discord_sigkill_mid_game_loses_no_answer(tmp_path: Path) -> None:
             clicks = [fake.click(q1, button(q1, letter), member=p) for letter, p in zip("ABC", players, strict=True)]
             for record in clicks:
                 fake.wait_for(lambda record=record: record.response, 10, what="the click's acknowledgement")
-            first.send_signal(signal.SIGKILL)
-            first.wait(5)
-        finally:
-            if first.poll() is None:
-                first.kill()
+            first.process.send_signal(signal.SIGKILL)
+            first.process.wait(5)
         assert len(game_in(engine, str(channel.id))["answers"]) == 3
 
-        second = discord_process(fake, guild, tmp_path, log)
-        try:
+        with discord_process(fake, guild, tmp_path, ready=False, STATUSBOT_RATE_LIMITS="off") as second:
             fake.wait_for(lambda: title(fake.message(q1["id"])).startswith("Answer: "), 30, what="Q1 revealed")
             q2 = fake.wait_for(
                 lambda: next((m for m in fake.messages(channel) if title(m) == "Question 2 of 2"), None), 10
@@ -167,11 +137,8 @@ def test_discord_sigkill_mid_game_loses_no_answer(tmp_path: Path) -> None:
             for letter, player in zip("ABC", players, strict=True):  # everyone answers: the game ends
                 fake.click(q2, button(q2, letter), member=player)
             fake.wait_for(lambda: any(title(m).startswith("Game over") for m in fake.messages(channel)), 15)
-            assert second.poll() is None and fake.rejected == [] and fake.mention_unsafe == []
-        finally:
-            second.send_signal(signal.SIGTERM)
-            code = second.wait(15)
-        assert code == 0, log.read_text()
+            assert second.process.poll() is None and fake.rejected == [] and fake.mention_unsafe == []
+        assert second.code == 0, second.output()
     stored = game_in(engine, str(channel.id))
     engine.dispose()
     assert len(stored["answers"]) == 6

@@ -7,25 +7,20 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import re
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from adapters.chat.logs import configure_logging
-from tests.adapters.discord.harness import PROXY_VARIABLES, title
+from tests.adapters.discord.harness import discord_process, title
 from tests.adapters.slack.conftest import SlackProcess, buttons, header, texts
 from tests.conftest import PG_URL
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.slack_api import FakeSlack
 from tests.reliability.conftest import pg_url
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "xoxb-4242-sekrit-bot-token"
 SECRET = "fedcba9876543210fedcba9876543210"
 DB_PASSWORD = "hunter2-db-password"  # trust authentication ignores it; it must still never be logged
@@ -96,40 +91,18 @@ def test_slack_logs_are_json_without_secrets_and_references_match(
 def test_discord_logs_are_json_without_the_token(tmp_path: Path) -> None:
     with FakeDiscord() as fake:
         guild = fake.add_guild("Acme", members=["ada"])
-        env = {name: value for name, value in os.environ.items() if name not in PROXY_VARIABLES}
-        env.pop("DATABASE_URL", None)
-        env.update(
-            DISCORD_TOKEN=fake.token,
-            DISCORD_API_URL=fake.api_base,
-            DISCORD_GUILD_ID=str(guild.id),
-            STATUSBOT_DB=str(tmp_path / "statusbot.sqlite3"),
-            STATUSBOT_CACHE_DIR=str(tmp_path / "cache"),
-            PYTHONPATH=str(ROOT),
-            LOG_FORMAT="json",
-            LOG_LEVEL="DEBUG",
-        )
-        log_path = tmp_path / "bot.log"
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "discord"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT
+        with discord_process(fake, guild, tmp_path, LOG_FORMAT="json", LOG_LEVEL="DEBUG") as bot:
+            asked = fake.slash(
+                "status",
+                {"query": "409"},
+                guild=guild,
+                channel=guild.channel("general"),
+                member=guild.member("ada"),
             )
-            try:
-                fake.wait_until_identified(timeout=30)
-                fake.wait_for(lambda: fake.commands(guild), 10, what="commands synced")
-                asked = fake.slash(
-                    "status",
-                    {"query": "409"},
-                    guild=guild,
-                    channel=guild.channel("general"),
-                    member=guild.member("ada"),
-                )
-                fake.wait_for(lambda: asked.original and asked.original.get("embeds"), 10, what="the answer")
-                assert title(asked.original) == "409 Conflict"
-            finally:
-                process.send_signal(signal.SIGTERM)
-                code = process.wait(15)
-        output = log_path.read_text()
-        assert code == 0, output
+            fake.wait_for(lambda: asked.original and asked.original.get("embeds"), 10, what="the answer")
+            assert title(asked.original) == "409 Conflict"
+        output = bot.output()
+        assert bot.code == 0, output
         entries = json_lines(output)
         assert any(e["logger"].startswith("discord") for e in entries)  # the library's own lines are JSON too
         assert fake.token not in output

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,13 @@ from adapters.chat.limits import ChatLimits, LimitSettings
 from adapters.discord.main import Settings, point_at
 from adapters.discord.setup import create_client
 from bot.storage.database import make_engine, migrate
-from tests.fakes.discord_api import CALLBACK_DEFERRED_MESSAGE, FakeDiscord, InteractionRecord
+from tests.adapters.processes import PROXIES, clean_env, stop
+from tests.fakes.discord_api import CALLBACK_DEFERRED_MESSAGE, FakeDiscord, FakeGuild, InteractionRecord
 from tests.fakes.discord_limits import FLAG_LOADING
 
-PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy", "NO_PROXY")
+ROOT = Path(__file__).resolve().parents[3]
+STOP_GRACE = 15.0  # seconds a SIGTERMed process may take to finish what it was answering
+PROXY_VARIABLES = (*PROXIES, "NO_PROXY")
 # quick enough for a test, and still the production code paths: a clock tick every 0.1 s, countdowns every 1 s
 FAST = {"clock_interval": 0.1, "countdown_every": 1.0}
 
@@ -63,6 +68,59 @@ async def running_bot(
         client.runtime.close()
         engine.dispose()
         discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+class DiscordProcess:
+    """A `statusbot discord` process started by :func:`discord_process`: the process, its log, and (once stopped)
+    its exit status."""
+
+    def __init__(self, process: subprocess.Popen[bytes], log: Path) -> None:
+        self.process = process
+        self.log = log
+        self.code: int | None = None
+
+    def output(self) -> str:
+        """Everything the process wrote so far."""
+        return self.log.read_text()
+
+
+@contextlib.contextmanager
+def discord_process(
+    fake: FakeDiscord,
+    guild: FakeGuild,
+    workdir: Path,
+    *,
+    log_name: str = "bot.log",
+    ready: bool = True,
+    **settings: str,
+) -> Iterator[DiscordProcess]:
+    """`statusbot discord` (``python -m bot discord``) as a subprocess against ``fake``, on the SQLite database in
+    ``workdir``, with ``settings`` added to a clean environment; its output is appended to ``workdir/log_name``.
+    With ``ready`` it is connected and its commands are synced to ``guild`` before the test goes on. On the way
+    out it is stopped with SIGTERM and killed if it has not ended after STOP_GRACE seconds (it never outlives
+    the test); ``code`` is its exit status then."""
+    env = clean_env(
+        DISCORD_TOKEN=fake.token,
+        DISCORD_API_URL=fake.api_base,
+        DISCORD_GUILD_ID=str(guild.id),
+        STATUSBOT_DB=str(workdir / "statusbot.sqlite3"),
+        STATUSBOT_CACHE_DIR=str(workdir / "cache"),
+        PYTHONPATH=str(ROOT),
+        **settings,
+    )
+    log = workdir / log_name
+    with log.open("a") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "discord"], cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    started = DiscordProcess(process, log)
+    try:
+        if ready:
+            fake.wait_until_identified(timeout=30)
+            fake.wait_for(lambda: fake.commands(guild), 10, what="commands synced to the guild")
+        yield started
+    finally:
+        started.code = stop(process, STOP_GRACE)
 
 
 def running(client: Any) -> bool:

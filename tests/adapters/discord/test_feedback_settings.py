@@ -49,7 +49,7 @@ async def test_an_answer_is_rated_and_corrected_with_a_button_or_a_typed_code(bo
     typo = fake.submit_modal(other, {box["custom_id"]: "4o9"})
     await answered(fake, typo)
     said = await fake.wait_for_async(lambda: typo.original, what="the refusal")
-    assert title(said) == "I can't read '4o9' as a status code"
+    assert title(said) == "I can't read “4o9” as a status code"
     again = fake.click(wrong.original, button(wrong.original, "Another code…"), member=world.ada)
     await fake.wait_for_response_async(again)
     box = again.modal["components"][0]["components"][0]

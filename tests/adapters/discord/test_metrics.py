@@ -4,21 +4,17 @@ the counters start at 0."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.adapters.discord.harness import PROXY_VARIABLES, button, title
+from tests.adapters.discord.harness import button, discord_process, title
 from tests.adapters.ops_client import health, ops_port, scrape_when
 from tests.fakes.discord_api import FakeDiscord, FakeGuild, InteractionRecord
 
-ROOT = Path(__file__).resolve().parents[3]
 RIGHT_OR_RECORDED = ("Answer recorded.", "Right! +")
 
 
@@ -26,38 +22,21 @@ RIGHT_OR_RECORDED = ("Answer recorded.", "Right! +")
 def statusbot_discord(fake: FakeDiscord, guild: FakeGuild, workdir: Path, log_name: str) -> Iterator[tuple[Any, str]]:
     """`statusbot discord` with METRICS_PORT=0, ready for commands; (process, base URL of /healthz and /metrics).
     Stopped with SIGTERM on the way out if the test did not stop it."""
-    env = {name: value for name, value in os.environ.items() if name not in PROXY_VARIABLES}
-    env.pop("DATABASE_URL", None)
-    env.update(
-        DISCORD_TOKEN=fake.token,
-        DISCORD_API_URL=fake.api_base,
-        DISCORD_GUILD_ID=str(guild.id),
-        STATUSBOT_DB=str(workdir / "statusbot.sqlite3"),
-        STATUSBOT_CACHE_DIR=str(workdir / "cache"),
+    with discord_process(
+        fake,
+        guild,
+        workdir,
+        log_name=log_name,
+        ready=False,  # ready once /healthz says so, then the commands
         STATUSBOT_RATE_LIMITS="off",  # one user sends several commands a second here (limits: tests/reliability)
         METRICS_PORT="0",
         METRICS_HOST="127.0.0.1",
-        PYTHONPATH=str(ROOT),
-    )
-    log_path = workdir / log_name
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "discord"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            base = f"http://127.0.0.1:{ops_port(log_path)}"
-            fake.wait_for(lambda: health(base) == (200, {"ok": True}), 30, what="/healthz ok once connected")
-            fake.wait_for(lambda: fake.commands(guild), 10, what="commands synced to the guild")
-            yield process, base
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(5)
-    assert "Traceback" not in log_path.read_text(), log_path.read_text()
+    ) as bot:
+        base = f"http://127.0.0.1:{ops_port(bot.log)}"
+        fake.wait_for(lambda: health(base) == (200, {"ok": True}), 30, what="/healthz ok once connected")
+        fake.wait_for(lambda: fake.commands(guild), 10, what="commands synced to the guild")
+        yield bot.process, base
+    assert "Traceback" not in bot.output(), bot.output()
 
 
 def filled(fake: FakeDiscord, record: InteractionRecord) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.adapters.processes import PROXIES, clean_env, stop
 from tests.fakes import slack_requests as req
 from tests.fakes.blockkit import validate_message
 from tests.fakes.slack_api import FakeSlack
@@ -33,24 +33,12 @@ MANIFEST_SCOPES = tuple(
 )
 # the display names users.info gives; slash commands and clicks carry the same as their user name
 NAMES = {"U1": "ada", "U2": "bob", "U3": "cy", "U4": "dee", "U5": "fay", "U6": "eve", "U7": "gus", "U9": "boss"}
-PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
 def statusbot_command() -> list[str]:
     """The installed console script (what the README runs), else the module."""
     script = Path(sys.executable).parent / "statusbot"
     return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
-
-
-def clean_env(**settings: str) -> dict[str, str]:
-    """The test's environment without proxies or Slack/Discord settings leaking in, plus ``settings``."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in PROXIES and not k.startswith(("SLACK_", "DISCORD_")) and k not in ("DATABASE_URL", "PORT", "HOST")
-    }
-    env.update(settings)
-    return env
 
 
 class SlackProcess:
@@ -99,13 +87,7 @@ class SlackProcess:
 
     def stop(self) -> None:
         """SIGTERM, then wait (a clean shutdown)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop(self.process, 10)
         self._stderr.close()
 
     # -- requests ----------------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import subprocess
 from typing import Any
 
 from tests.adapters.ops_client import Scrape
-from tests.adapters.slack.conftest import SlackProcess, button, buttons, clean_env, header, statusbot_command, texts
+from tests.adapters.processes import clean_env
+from tests.adapters.slack.conftest import SlackProcess, button, buttons, header, statusbot_command, texts
 from tests.fakes import slack_requests as req
 from tests.fakes.slack_api import FakeSlack
 
@@ -69,7 +70,7 @@ def test_a_situation_answer_is_rated_and_corrected_and_exports_as_an_eval_line(
         assert status == 200 and answer["response_action"] == "update"
         return list(answer["view"]["blocks"])
 
-    assert header(submit("four-o-nine")) == "I can't read 'four-o-nine' as a status code"
+    assert header(submit("four-o-nine")) == "I can't read “four-o-nine” as a status code"
     assert header(submit("410")) == "Thanks! Noted that 410 Gone was expected."
 
     # a question the bot abstains on is kept too, and a 👍 on another answer says so
@@ -129,7 +130,7 @@ def test_settings_are_for_admins_and_change_who_sees_answers(slack: SlackProcess
         _, typo, _ = slack.command("/status", "settings visibilty channel", user_id="U9", **where)
         assert header(typo["blocks"]) == "Did you mean visibility?"
         _, bad, _ = slack.command("/status", "settings visibility loud", user_id="U9", **where)
-        assert header(bad["blocks"]) == "'loud' isn't a value for visibility"
+        assert header(bad["blocks"]) == "“loud” isn't a value for visibility"
         _, saved, _ = slack.command("/status", "settings visibility channel", user_id="U9", **where)
         assert header(saved["blocks"]) == "Saved: visibility is now channel"
     finally:

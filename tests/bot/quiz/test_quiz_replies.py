@@ -283,7 +283,7 @@ def test_start_refusals_say_what_would_work(db: Engine, bank: Bank) -> None:
         told("That game can't start", f"questions must be a whole number from 1 to 50.\n{QUIZ_HELP}")
     ]
     assert chat.command("start", "pack:Nope", BEN, HERE) == [
-        told("There is no question pack named 'Nope'", "Packs: ours.")
+        told("There is no question pack named “Nope”", "Packs: ours.")
     ]
     assert chat.command("help", "", BEN, HERE) == [told("Quiz commands", QUIZ_HELP)]
     assert QUIZ_HELP == (
