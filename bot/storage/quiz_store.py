@@ -34,7 +34,14 @@ _CHANNEL_GAME_LOCKED = _CHANNEL_GAME.with_for_update(of=t.games)
 _RUNNING = select(t.channel_games.c.game_id).where(t.channel_games.c.channel == bindparam("b_channel"))
 _GAME = select(t.games).where(t.games.c.id == bindparam("b_id"))
 _GAME_LOCKED = _GAME.with_for_update()
-_INSERT_ANSWER = insert(t.answers)
+_INSERT_ANSWER = insert(t.answers).returning(t.answers.c.seq)
+# the answers another process stored since this one last saw the game (see QuizStore._caught_up)
+_ANSWERS_AFTER = (
+    select(t.answers.c.seq, t.answers.c.number, t.answers.c.player_id, t.answers.c.player_name)
+    .add_columns(t.answers.c.choice, t.answers.c.at, t.answers.c.first, t.answers.c.points)
+    .where(t.answers.c.game_id == bindparam("b_game"), t.answers.c.seq > bindparam("b_after"))
+    .order_by(t.answers.c.seq)
+)
 _RUNNING_IN_WORKSPACE = (
     select(func.count())
     .select_from(t.games)
@@ -102,8 +109,22 @@ class RunningGame(NamedTuple):
     deadline: float
 
 
+class _Cached(NamedTuple):
+    """A game as this process last saw it: at ``version``, with its answers up to ``seq`` and its row's ``state``."""
+
+    version: int
+    seq: int  # the highest answer seq it includes (answers only grow by seq while a game's version goes up)
+    state: tuple[Any, ...]  # the game row's current, asked_at, deadline and status at that version
+    game: Game
+
+
+def _state(row: Any) -> tuple[Any, ...]:
+    return row["current"], row["asked_at"], row["deadline"], row["status"]
+
+
 class QuizStore:
-    """Reads and writes games; keeps rebuilt games per process while nobody else changed them."""
+    """Reads and writes games; keeps rebuilt games per process while nobody else changed them, and brings a kept
+    game up to date when the only change since is answers another process stored."""
 
     def __init__(
         self, engine: Engine, clock: Clock = time.time, questions: Callable[[str], Question | None] | None = None
@@ -111,7 +132,7 @@ class QuizStore:
         self.engine = engine
         self.clock = clock
         self._question = questions or (lambda _: None)  # the bank's full question by id (prompt, explanation…)
-        self._cache: dict[str, tuple[int, Game]] = {}
+        self._cache: dict[str, _Cached] = {}
 
     def forget(self, game_id: str) -> None:
         """Drop a game from this process's cache (after a rollback, the database is the truth)."""
@@ -174,7 +195,7 @@ class QuizStore:
                     for n, q in enumerate(game.questions)
                 ],
             )
-        self._cache[game.id] = (1, game)
+        self._cache[game.id] = _Cached(1, 0, (game.index, game.asked_at, game.deadline, "running"), game)
         return game
 
     def load_running(self, c: Connection, channel: str, *, lock: bool = True) -> tuple[Game, dict[str, Any]] | None:
@@ -186,12 +207,42 @@ class QuizStore:
         if row is None:
             return None
         game_id = row["id"]
-        cached = self._cache.get(game_id)
-        if cached is not None and cached[0] == row["version"]:
-            return cached[1], dict(row)
-        game = self._rebuild(c, dict(row))
-        self._cache[game_id] = (row["version"], game)
-        return game, dict(row)
+        # out of the cache while it is brought up to date: a failure half way must not leave a half-updated game
+        cached = self._cache.pop(game_id, None)
+        if cached is not None and cached.version != row["version"]:
+            cached = self._caught_up(c, cached, row)
+        if cached is None:
+            game, seq = self._rebuild(c, dict(row))
+            cached = _Cached(row["version"], seq, _state(row), game)
+        self._cache[game_id] = cached
+        return cached.game, dict(row)
+
+    def _caught_up(self, c: Connection, cached: _Cached, row: Any) -> _Cached | None:
+        """The kept game with the answers other processes stored since, or None when anything else may have
+        changed (then the game is rebuilt). Every stored change bumps the version once, and a change that
+        stores an answer stores exactly one; so when the row's question, times and status are as they were and
+        there are exactly as many new answers as new versions, those answers were the only changes. Replaying
+        them, in order and at the moments they were scored, is what a rebuild would do to the same game; one
+        that scores differently than stored is rebuilt instead. Team games are always rebuilt (an answer there
+        also places the player in a team)."""
+        game = cached.game
+        if game.settings.teams or row["status"] != "running" or _state(row) != cached.state:
+            return None
+        new = c.execute(_ANSWERS_AFTER, {"b_game": game.id, "b_after": cached.seq}).all()
+        if len(new) != row["version"] - cached.version:
+            return None
+        real_clock = game.clock
+        try:
+            for answer in new:
+                if answer.number != game.index:
+                    return None
+                game.clock = lambda at=answer.at: at  # type: ignore[misc]
+                outcome = game.answer(Player(answer.player_id, answer.player_name), answer.choice)
+                if outcome.status != "accepted" or (outcome.first, outcome.points) != (answer.first, answer.points):
+                    return None
+        finally:
+            game.clock = real_clock
+        return _Cached(row["version"], new[-1].seq if new else cached.seq, cached.state, game)
 
     def _stored_question(self, row: Any) -> Question:
         """A stored question with the choices in the order shown; the bank supplies its words."""
@@ -201,7 +252,8 @@ class QuizStore:
             return Question(row["question_id"], "stored", "", choices, row["answer"], "", "", "", codes)
         return source._replace(choices=choices, answer=row["answer"], codes=codes)
 
-    def _rebuild(self, c: Connection, row: dict[str, Any]) -> Game:
+    def _rebuild(self, c: Connection, row: dict[str, Any]) -> tuple[Game, int]:
+        """The game as stored, and the highest seq of its answers (0: none yet)."""
         settings = Settings(**json.loads(row["settings"]))
         question_rows = (
             c.execute(select(t.questions).where(t.questions.c.game_id == row["id"]).order_by(t.questions.c.number))
@@ -246,7 +298,7 @@ class QuizStore:
             game.join(Player(player_id, names[player_id]), game.teams[player_id])
         if not running:
             game.finish(row["end_reason"])
-        return game
+        return game, max((answer["seq"] for answer in answers), default=0)
 
     def save(self, c: Connection, game: Game, row: dict[str, Any]) -> None:
         """Write the game's state back: current question and deadline, status, results when it ended."""
@@ -305,7 +357,9 @@ class QuizStore:
         if finished:
             self._cache.pop(game.id, None)
         else:
-            self._cache[game.id] = (version, game)
+            cached = self._cache.get(game.id)
+            seq = cached.seq if cached is not None else 0  # record_answer kept the seq of an answer just stored
+            self._cache[game.id] = _Cached(version, seq, (game.index, game.asked_at, game.deadline, "running"), game)
 
     def rescore(self, c: Connection, game_id: str) -> None:
         """Re-derive a running game from the answers it still has (after forget-me deleted a player's): each
@@ -315,7 +369,7 @@ class QuizStore:
         if row is None or row["status"] != "running":
             return
         self.forget(game_id)
-        game = self._rebuild(c, dict(row))
+        game, _ = self._rebuild(c, dict(row))
         by_number = dict(enumerate(game.history))
         if game.phase == "asking":
             by_number[game.index] = list(game.answers.values())
@@ -347,7 +401,10 @@ class QuizStore:
             "first": first,
             "points": points,
         }
-        c.execute(_INSERT_ANSWER, values)
+        seq = c.execute(_INSERT_ANSWER, values).scalar_one()
+        cached = self._cache.get(game.id)
+        if cached is not None:  # the game as kept now includes this answer; save() gives it the new version
+            self._cache[game.id] = cached._replace(seq=seq)
         return first
 
     def record_team(self, c: Connection, game: Game, player: Player, team: str, *, joined: bool) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import column, func, insert, select, table
+from sqlalchemy import column, delete, event, func, insert, select, table
 
 from bot.quiz.bank import Bank
 from bot.quiz.game import Player, Settings
@@ -352,3 +352,37 @@ def test_the_migrations_build_exactly_the_tables_the_code_declares(engine):
 
     with engine.connect() as c:
         assert compare_metadata(MigrationContext.configure(c), t.metadata) == []
+
+
+def test_a_kept_game_catches_up_with_answers_from_another_process_as_a_rebuild_would(engine):
+    clock = FakeClock()
+    one, two = service(engine, clock), service(engine, clock)
+    game = one.start("W1", "C9", ANA, Settings(questions=3, seconds=20)).game
+    right, wrong = game.current.answer, (game.current.answer + 1) % len(game.current.choices)
+    one.answer("C9", ANA, 0, wrong)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    for player, choice in ((BEN, right), (CAI, right)):
+        clock.advance(3)
+        two.answer("C9", player, 0, choice)  # the other process stores an answer: the kept game is a version behind
+        statements.clear()
+        kept = one.current("C9")
+        assert sum(s.startswith("SELECT") for s in statements) == 2  # the game row, then the new answers: no rebuild
+        assert kept == service(engine, clock).current("C9")  # exactly what a fresh process rebuilds
+    assert kept.answers[BEN.id].first and not kept.answers[CAI.id].first
+    assert one.answer("C9", BEN, 0, right).outcome.status == "duplicate"
+
+
+def test_a_kept_game_is_rebuilt_when_something_other_than_answers_changed(engine):
+    clock = FakeClock()
+    one, two = service(engine, clock), service(engine, clock)
+    game = one.start("W1", "C9", ANA, Settings(questions=3, seconds=20)).game
+    right = game.current.answer
+    one.answer("C9", ANA, 0, right)
+    one.answer("C9", BEN, 0, right)
+    with two.store.transaction() as c:  # BEN's answer deleted and the game re-scored (as forget-me does)
+        c.execute(delete(t.answers).where(t.answers.c.player_id == BEN.id))
+        two.store.rescore(c, game.id)
+    two.answer("C9", CAI, 0, right)  # one new answer, two new versions
+    kept = one.current("C9")
+    assert set(kept.answers) == {ANA.id, CAI.id} and kept == service(engine, clock).current("C9")
