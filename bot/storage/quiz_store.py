@@ -16,7 +16,21 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import (
+    BindParameter,
+    Boolean,
+    Connection,
+    Engine,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from bot.quiz.game import Clock, Game, Player, Settings
@@ -34,7 +48,17 @@ _CHANNEL_GAME_LOCKED = _CHANNEL_GAME.with_for_update(of=t.games)
 _RUNNING = select(t.channel_games.c.game_id).where(t.channel_games.c.channel == bindparam("b_channel"))
 _GAME = select(t.games).where(t.games.c.id == bindparam("b_id"))
 _GAME_LOCKED = _GAME.with_for_update()
-_INSERT_ANSWER = insert(t.answers).returning(t.answers.c.seq)
+_ANSWER_VALUES: dict[str, BindParameter[Any]] = {
+    "game_id": bindparam("b_game"),
+    "number": bindparam("b_number"),
+    "player_id": bindparam("b_player"),
+    "player_name": bindparam("b_name"),
+    "choice": bindparam("b_choice"),
+    "at": bindparam("b_at"),
+    "correct": bindparam("b_correct"),
+    "points": bindparam("b_points"),
+}
+_INSERT_ANSWER = insert(t.answers).values(**_ANSWER_VALUES, first=bindparam("b_first")).returning(t.answers.c.seq)
 # the answers another process stored since this one last saw the game (see QuizStore._caught_up)
 _ANSWERS_AFTER = (
     select(t.answers.c.seq, t.answers.c.number, t.answers.c.player_id, t.answers.c.player_name)
@@ -72,6 +96,13 @@ _SAVE_GAME = (
         version=bindparam("b_version"),
     )
 )
+
+# On PostgreSQL an answer is one statement: the first-correct claim (only when the game says it may be first),
+# the answer with the claim's result as its first flag, and the game's new version; it returns (first, seq).
+_CLAIM = _CLAIM_FIRST.where(bindparam("b_first", type_=Boolean)).returning(literal_column("1")).cte("claim")
+_CLAIMED = exists(select(literal_column("1")).select_from(_CLAIM))
+_STORE_ANSWER = insert(t.answers).values(**_ANSWER_VALUES, first=_CLAIMED).returning(t.answers.c.seq).cte("answer")
+_RECORD_ANSWER = select(_CLAIMED, select(_STORE_ANSWER.c.seq).scalar_subquery()).add_cte(_SAVE_GAME.cte("game"))
 
 
 class LeaderRow(NamedTuple):
@@ -120,6 +151,11 @@ class _Cached(NamedTuple):
 
 def _state(row: Any) -> tuple[Any, ...]:
     return row["current"], row["asked_at"], row["deadline"], row["status"]
+
+
+def _running_state(game: Game) -> tuple[Any, ...]:
+    """What the game row holds for a running game (as :func:`_state` reads it back)."""
+    return game.index, game.asked_at, game.deadline, "running"
 
 
 class QuizStore:
@@ -195,7 +231,7 @@ class QuizStore:
                     for n, q in enumerate(game.questions)
                 ],
             )
-        self._cache[game.id] = _Cached(1, 0, (game.index, game.asked_at, game.deadline, "running"), game)
+        self._cache[game.id] = _Cached(1, 0, _running_state(game), game)
         return game
 
     def load_running(self, c: Connection, channel: str, *, lock: bool = True) -> tuple[Game, dict[str, Any]] | None:
@@ -341,9 +377,11 @@ class QuizStore:
             if number > row["current"]:
                 deadline = asked_at + game.settings.seconds
                 c.execute(_SET_DEADLINE, {"b_game": game.id, "b_number": number, "b_deadline": deadline})
+        cached = self._cache.get(game.id)
         if finished and row["status"] != "finished":
             c.execute(update(t.games).where(t.games.c.id == game.id).values(**values))
-        else:
+        elif cached is None or cached.version != version or cached.state != _running_state(game):
+            # (record_answer already wrote this version with these values: the usual answer needs no more)
             c.execute(
                 _SAVE_GAME,
                 {
@@ -357,9 +395,8 @@ class QuizStore:
         if finished:
             self._cache.pop(game.id, None)
         else:
-            cached = self._cache.get(game.id)
             seq = cached.seq if cached is not None else 0  # record_answer kept the seq of an answer just stored
-            self._cache[game.id] = _Cached(version, seq, (game.index, game.asked_at, game.deadline, "running"), game)
+            self._cache[game.id] = _Cached(version, seq, _running_state(game), game)
 
     def rescore(self, c: Connection, game_id: str) -> None:
         """Re-derive a running game from the answers it still has (after forget-me deleted a player's): each
@@ -385,27 +422,37 @@ class QuizStore:
     def record_answer(
         self, c: Connection, game: Game, player: Player, choice: int, correct: bool, first: bool, points: int
     ) -> bool:
-        """Store one answer; the question's first correct answer is claimed here, once."""
-        if first:
-            claim = {"b_game": game.id, "b_number": game.index, "b_player": player.id}
-            first = c.execute(_CLAIM_FIRST, claim).rowcount == 1
+        """Store one answer of the game loaded in this transaction, with the game's next version (so that
+        :meth:`save` has nothing left to write unless the answer closed the question); the question's first
+        correct answer is claimed here, once. Returns whether it was: False for a ``first`` answer means a
+        rival got there first."""
+        kept = self._cache[game.id]  # load_running put it there
         values = {
-            "game_id": game.id,
-            "number": game.index,
-            "player_id": player.id,
-            "player_name": player.name,
-            "choice": choice,
+            "b_game": game.id,
+            "b_number": game.index,
+            "b_player": player.id,
+            "b_name": player.name,
+            "b_choice": choice,
             # the moment the game scored it: a rebuilt game re-scores speed from this, so it must be the same one
-            "at": game.answers[player.id].at if player.id in game.answers else game.clock(),
-            "correct": correct,
-            "first": first,
-            "points": points,
+            "b_at": game.answers[player.id].at if player.id in game.answers else game.clock(),
+            "b_correct": correct,
+            "b_first": first,
+            "b_points": points,
+            "b_current": game.index,
+            "b_asked_at": game.asked_at,
+            "b_deadline": game.deadline,
+            "b_version": kept.version + 1,
         }
-        seq = c.execute(_INSERT_ANSWER, values).scalar_one()
-        cached = self._cache.get(game.id)
-        if cached is not None:  # the game as kept now includes this answer; save() gives it the new version
-            self._cache[game.id] = cached._replace(seq=seq)
-        return first
+        if c.dialect.name == "postgresql":
+            first, seq = c.execute(_RECORD_ANSWER, values).one()  # one round trip instead of three
+        else:
+            if first:
+                values["b_first"] = first = c.execute(_CLAIM_FIRST, values).rowcount == 1
+            seq = c.execute(_INSERT_ANSWER, values).scalar_one()
+            c.execute(_SAVE_GAME, values)
+        # as kept, the game now includes this answer at the version just written (dropped if this rolls back)
+        self._cache[game.id] = _Cached(kept.version + 1, seq, _running_state(game), game)
+        return bool(first)
 
     def record_team(self, c: Connection, game: Game, player: Player, team: str, *, joined: bool) -> None:
         """Store (or change) a player's team, and whether they chose it."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import column, delete, event, func, insert, select, table
+import pytest
+from sqlalchemy import column, delete, event, func, insert, select, table, update
 
 from bot.quiz.bank import Bank
 from bot.quiz.game import Player, Settings
@@ -386,3 +387,17 @@ def test_a_kept_game_is_rebuilt_when_something_other_than_answers_changed(engine
     two.answer("C9", CAI, 0, right)  # one new answer, two new versions
     kept = one.current("C9")
     assert set(kept.answers) == {ANA.id, CAI.id} and kept == service(engine, clock).current("C9")
+
+
+def test_a_first_right_answer_whose_claim_is_taken_stores_nothing(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    game = quiz.start("W1", "C9", ANA, Settings(questions=3, seconds=20)).game
+    with engine.begin() as c:  # a rival's claim this process's copy of the game does not know about
+        c.execute(update(t.questions).where(t.questions.c.game_id == game.id).values(first_correct="rival"))
+    with pytest.raises(RuntimeError, match="already claimed"):
+        quiz.answer("C9", BEN, 0, game.current.answer)
+    with engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(t.answers)).scalar() == 0
+        assert c.execute(select(t.games.c.version).where(t.games.c.id == game.id)).scalar() == 1
+    assert quiz.answer("C9", CAI, 0, (game.current.answer + 1) % len(game.current.choices)).outcome.status == "accepted"
