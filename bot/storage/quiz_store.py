@@ -59,6 +59,12 @@ _ANSWER_VALUES: dict[str, BindParameter[Any]] = {
     "points": bindparam("b_points"),
 }
 _INSERT_ANSWER = insert(t.answers).values(**_ANSWER_VALUES, first=bindparam("b_first")).returning(t.answers.c.seq)
+# a game rebuilt from the database (after a restart, or when another process changed more than its answers)
+_GAME_QUESTIONS = select(t.questions).where(t.questions.c.game_id == bindparam("b_game")).order_by(t.questions.c.number)
+_GAME_TEAMS = select(t.teams.c.player_id, t.teams.c.team, t.teams.c.joined, t.teams.c.player_name).where(
+    t.teams.c.game_id == bindparam("b_game")
+)
+_GAME_ANSWERS = select(t.answers).where(t.answers.c.game_id == bindparam("b_game")).order_by(t.answers.c.seq)
 # the answers another process stored since this one last saw the game (see QuizStore._caught_up)
 _ANSWERS_AFTER = (
     select(t.answers.c.seq, t.answers.c.number, t.answers.c.player_id, t.answers.c.player_name)
@@ -291,29 +297,20 @@ class QuizStore:
     def _rebuild(self, c: Connection, row: dict[str, Any]) -> tuple[Game, int]:
         """The game as stored, and the highest seq of its answers (0: none yet)."""
         settings = Settings(**json.loads(row["settings"]))
-        question_rows = (
-            c.execute(select(t.questions).where(t.questions.c.game_id == row["id"]).order_by(t.questions.c.number))
-            .mappings()
-            .all()
-        )
+        question_rows = c.execute(_GAME_QUESTIONS, {"b_game": row["id"]}).mappings().all()
         questions = [self._stored_question(r) for r in question_rows]
         deadlines = {r["number"]: r["deadline"] for r in question_rows}
         game = Game(
             row["id"], row["channel"], Player(row["starter_id"], row["starter_name"]), settings, questions, self.clock
         )
         team_names: dict[str, str] = {}
-        query = select(t.teams.c.player_id, t.teams.c.team, t.teams.c.joined, t.teams.c.player_name)
-        for player_id, team, joined, name in c.execute(query.where(t.teams.c.game_id == row["id"])):
+        for player_id, team, joined, name in c.execute(_GAME_TEAMS, {"b_game": row["id"]}):
             game.teams[player_id] = team
             if joined:
                 # chose a team with /quiz join: playing from then on, even before a first answer
                 game.joined.add(player_id)
                 team_names[player_id] = name or player_id
-        answers = (
-            c.execute(select(t.answers).where(t.answers.c.game_id == row["id"]).order_by(t.answers.c.seq))
-            .mappings()
-            .all()
-        )
+        answers = c.execute(_GAME_ANSWERS, {"b_game": row["id"]}).mappings().all()
         real_clock = game.clock
         running = row["status"] == "running"
         for number in range(len(questions)):
