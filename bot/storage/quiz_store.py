@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
@@ -31,6 +31,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 
 from bot.quiz.game import Clock, Game, Player, Settings
@@ -44,7 +45,26 @@ _CHANNEL_GAME = (
     .join(t.channel_games, t.channel_games.c.game_id == t.games.c.id)
     .where(t.channel_games.c.channel == bindparam("b_channel"))
 )
-_CHANNEL_GAME_LOCKED = _CHANNEL_GAME.with_for_update(of=t.games)
+_A = t.answers.c
+# On PostgreSQL the locking read also brings the answers stored after ``b_after`` (the seq this process's copy of
+# the game has): the usual reason a copy is behind, read in the same round trip. They are read in the snapshot
+# taken before any wait for the lock, so they may lack the answer of the transaction waited for: the version
+# count in QuizStore._caught_up notices that and reads them again.
+_NEW_ANSWERS = (
+    select(
+        func.json_agg(
+            aggregate_order_by(
+                func.json_build_array(
+                    _A.seq, _A.number, _A.player_id, _A.player_name, _A.choice, _A.at, _A.first, _A.points
+                ),
+                _A.seq,
+            )
+        )
+    )
+    .where(_A.game_id == t.games.c.id, _A.seq > bindparam("b_after"))
+    .scalar_subquery()
+)
+_CHANNEL_GAME_LOCKED = _CHANNEL_GAME.add_columns(_NEW_ANSWERS.label("new_answers")).with_for_update(of=t.games)
 _RUNNING = select(t.channel_games.c.game_id).where(t.channel_games.c.channel == bindparam("b_channel"))
 _GAME = select(t.games).where(t.games.c.id == bindparam("b_id"))
 _GAME_LOCKED = _GAME.with_for_update()
@@ -155,6 +175,27 @@ class _Cached(NamedTuple):
     game: Game
 
 
+class _NewAnswer(NamedTuple):
+    """An answer another process stored, as :meth:`QuizStore._caught_up` replays it."""
+
+    seq: int
+    number: int
+    player_id: str
+    player_name: str
+    choice: int
+    at: float
+    first: bool
+    points: int
+
+
+def _new_answer(values: Sequence[Any]) -> _NewAnswer:
+    seq, number, player_id, player_name, choice, at, first, points = values
+    return _NewAnswer(seq, number, player_id, player_name, choice, float(at), first, points)  # JSON may give an int
+
+
+_NO_COPY = 2**31 - 1  # a seq past every answer: nothing is read along with the row of a game not kept here
+
+
 def _state(row: Any) -> tuple[Any, ...]:
     return row["current"], row["asked_at"], row["deadline"], row["status"]
 
@@ -175,6 +216,7 @@ class QuizStore:
         self.clock = clock
         self._question = questions or (lambda _: None)  # the bank's full question by id (prompt, explanation…)
         self._cache: dict[str, _Cached] = {}
+        self._channels: dict[str, str] = {}  # channel → the id of the game kept from it
 
     def forget(self, game_id: str) -> None:
         """Drop a game from this process's cache (after a rollback, the database is the truth)."""
@@ -238,41 +280,56 @@ class QuizStore:
                 ],
             )
         self._cache[game.id] = _Cached(1, 0, _running_state(game), game)
+        self._channels[game.channel] = game.id
         return game
 
     def load_running(self, c: Connection, channel: str, *, lock: bool = True) -> tuple[Game, dict[str, Any]] | None:
         """The channel's running game, locked for this transaction, from the cache when its version is current."""
-        query = _CHANNEL_GAME_LOCKED if lock and c.dialect.name == "postgresql" else _CHANNEL_GAME
-        return self._loaded(c, c.execute(query, {"b_channel": channel}).mappings().first())
+        if not (lock and c.dialect.name == "postgresql"):
+            return self._loaded(c, c.execute(_CHANNEL_GAME, {"b_channel": channel}).mappings().first())
+        kept = self._cache.get(self._channels.get(channel, ""))
+        after = kept.seq if kept is not None else _NO_COPY
+        row = c.execute(_CHANNEL_GAME_LOCKED, {"b_channel": channel, "b_after": after}).mappings().first()
+        return self._loaded(c, row, (after, row["new_answers"] or []) if row is not None else None)
 
-    def _loaded(self, c: Connection, row: Any) -> tuple[Game, dict[str, Any]] | None:
+    def _loaded(
+        self, c: Connection, row: Any, read_along: tuple[int, list[Any]] | None = None
+    ) -> tuple[Game, dict[str, Any]] | None:
+        """The game of ``row``; ``read_along``: (seq, the answers after it) read with the row."""
         if row is None:
             return None
         game_id = row["id"]
         # out of the cache while it is brought up to date: a failure half way must not leave a half-updated game
         cached = self._cache.pop(game_id, None)
         if cached is not None and cached.version != row["version"]:
-            cached = self._caught_up(c, cached, row)
+            known = None
+            if read_along is not None and read_along[0] == cached.seq:
+                known = [_new_answer(values) for values in read_along[1]]
+            cached = self._caught_up(c, cached, row, known)
         if cached is None:
             game, seq = self._rebuild(c, dict(row))
             cached = _Cached(row["version"], seq, _state(row), game)
         self._cache[game_id] = cached
+        self._channels[cached.game.channel] = game_id
         return cached.game, dict(row)
 
-    def _caught_up(self, c: Connection, cached: _Cached, row: Any) -> _Cached | None:
+    def _caught_up(self, c: Connection, cached: _Cached, row: Any, known: list[_NewAnswer] | None) -> _Cached | None:
         """The kept game with the answers other processes stored since, or None when anything else may have
         changed (then the game is rebuilt). Every stored change bumps the version once, and a change that
         stores an answer stores exactly one; so when the row's question, times and status are as they were and
         there are exactly as many new answers as new versions, those answers were the only changes. Replaying
         them, in order and at the moments they were scored, is what a rebuild would do to the same game; one
         that scores differently than stored is rebuilt instead. Team games are always rebuilt (an answer there
-        also places the player in a team)."""
+        also places the player in a team). ``known``: the new answers if read along with the row."""
         game = cached.game
         if game.settings.teams or row["status"] != "running" or _state(row) != cached.state:
             return None
-        new = c.execute(_ANSWERS_AFTER, {"b_game": game.id, "b_after": cached.seq}).all()
-        if len(new) != row["version"] - cached.version:
-            return None
+        versions = row["version"] - cached.version
+        new = known
+        if new is None or len(new) != versions:  # not read along, or read before the wait for the row's lock
+            new = [_new_answer(r) for r in c.execute(_ANSWERS_AFTER, {"b_game": game.id, "b_after": cached.seq})]
+            if len(new) != versions:
+                return None
         real_clock = game.clock
         try:
             for answer in new:
