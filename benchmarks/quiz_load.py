@@ -119,7 +119,7 @@ class Report(NamedTuple):
     latencies: list[float]
     errors: list[str]
     seconds: float
-    statements: int  # executed while answering (BEGIN and COMMIT not included: the driver sends those)
+    statements: int  # executed while answering (on PostgreSQL without BEGIN and COMMIT: psycopg sends those itself)
     cpu: float  # this process's CPU seconds while answering
     server_cpu: float | None  # the PostgreSQL backends' CPU seconds while answering (None: not readable here)
 
@@ -293,7 +293,9 @@ def several_processes(
     answers = len(latencies)
     server = [r.server_cpu for r in reports]
     print(
-        f"  per answer: {sum(r.statements for r in reports) / answers:.2f} statements (+ BEGIN, COMMIT), "
+        f"  per answer: {sum(r.statements for r in reports) / answers:.2f} statements"
+        + (" (+ BEGIN, COMMIT)" if kind == "postgresql" else " (BEGIN IMMEDIATE included)")
+        + ", "
         f"client CPU {sum(r.cpu for r in reports) / answers * 1000:.3f} ms"
         + (
             f", PostgreSQL backend CPU {sum(x for x in server if x is not None) / answers * 1000:.3f} ms"

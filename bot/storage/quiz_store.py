@@ -2,7 +2,8 @@
 
 A game is locked for the length of a transaction (the row lock on PostgreSQL, the write lock on
 SQLite), read back into the pure :class:`Game` (from a per-process cache while its version is
-unchanged), changed by the domain, and written back. "First correct answer wins" is therefore one
+unchanged, or brought up to date there when other processes only added answers), changed by the
+domain, and written back. "First correct answer wins" is therefore one
 transaction, whichever process handles the click.
 """
 
@@ -87,10 +88,9 @@ _GAME_TEAMS = select(t.teams.c.player_id, t.teams.c.team, t.teams.c.joined, t.te
 _GAME_ANSWERS = select(t.answers).where(t.answers.c.game_id == bindparam("b_game")).order_by(t.answers.c.seq)
 # the answers another process stored since this one last saw the game (see QuizStore._caught_up)
 _ANSWERS_AFTER = (
-    select(t.answers.c.seq, t.answers.c.number, t.answers.c.player_id, t.answers.c.player_name)
-    .add_columns(t.answers.c.choice, t.answers.c.at, t.answers.c.first, t.answers.c.points)
-    .where(t.answers.c.game_id == bindparam("b_game"), t.answers.c.seq > bindparam("b_after"))
-    .order_by(t.answers.c.seq)
+    select(_A.seq, _A.number, _A.player_id, _A.player_name, _A.choice, _A.at, _A.first, _A.points)
+    .where(_A.game_id == bindparam("b_game"), _A.seq > bindparam("b_after"))
+    .order_by(_A.seq)
 )
 _RUNNING_IN_WORKSPACE = (
     select(func.count())
