@@ -36,7 +36,7 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, create_engine, event, select, text
 
 from benchmarks.scenarios import machine_speed
 from bot.quiz.bank import Bank
@@ -119,11 +119,41 @@ class Report(NamedTuple):
     latencies: list[float]
     errors: list[str]
     seconds: float
+    statements: int  # executed while answering (on PostgreSQL without BEGIN and COMMIT: psycopg sends those itself)
+    cpu: float  # this process's CPU seconds while answering
+    server_cpu: float | None  # the PostgreSQL backends' CPU seconds while answering (None: not readable here)
+
+
+def _backend_cpu(pids: set[int]) -> float | None:
+    """CPU seconds the PostgreSQL backends ``pids`` used so far, read from /proc (None when not on this host)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _answer(job: Job, barrier: Barrier, results: Any) -> None:
     """One process: for each question, answer it for its players in every game, all processes at once."""
     engine = make_engine(job.url, schema=job.schema)
+    statements = [0]
+    backends: set[int] = set()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(*_: Any) -> None:
+        statements[0] += 1
+
+    @event.listens_for(engine, "connect")
+    def _backend(connection: Any, _record: Any) -> None:
+        if job.schema is not None:  # PostgreSQL: remember the server process, to read its CPU time
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                backends.add(cursor.fetchone()[0])
+            connection.rollback()
+
     quiz = _service(engine)
     rng = random.Random(job.worker)
     channels = [f"C{n}" for n in range(job.games)]
@@ -132,7 +162,9 @@ def _answer(job: Job, barrier: Barrier, results: Any) -> None:
     mine = range(job.worker, job.players, job.workers)
     latencies: list[float] = []
     errors: list[str] = []
-    busy = 0.0
+    busy = cpu = 0.0
+    server_cpu: float | None = 0.0
+    counted = 0
     for number in range(job.questions):
         rights = {}
         for channel in channels:  # not timed: which choice is right, so that many answers race to be first
@@ -140,6 +172,7 @@ def _answer(job: Job, barrier: Barrier, results: Any) -> None:
             assert game is not None and game.current is not None, channel
             rights[channel] = (game.id, game.current.answer)
         barrier.wait()
+        server_before = _backend_cpu(backends)
         started = time.perf_counter()
         gap = job.workers / job.rate if job.rate else 0.0
         slot = started + gap * job.worker / job.workers  # processes take turns rather than fire together
@@ -152,6 +185,7 @@ def _answer(job: Job, barrier: Barrier, results: Any) -> None:
                 choice = right if rng.random() < 0.5 else (right + 1) % 2
                 if rng.random() < job.drop:
                     quiz.store.forget(game_id)  # as if another process had handled this game's last action
+                before, cpu_before = statements[0], time.process_time()
                 submitted = time.perf_counter()
                 try:
                     step = quiz.answer(channel, Player(f"{channel}-p{p}", f"Player {p}"), number, choice)
@@ -159,9 +193,16 @@ def _answer(job: Job, barrier: Barrier, results: Any) -> None:
                 except Exception as error:  # counted, not fatal: the figure is how many fail
                     status = f"{type(error).__name__}: {str(error).splitlines()[0][:120]}"
                 latencies.append(time.perf_counter() - submitted)
+                cpu += time.process_time() - cpu_before
+                counted += statements[0] - before
                 if status != "accepted":
                     errors.append(status)
         busy += time.perf_counter() - started
+        server_after = _backend_cpu(backends)
+        if server_cpu is None or server_before is None or server_after is None:
+            server_cpu = None
+        else:
+            server_cpu += server_after - server_before
         barrier.wait()
         if job.worker == 0:  # the first question waits for its timer: skip it, as the starter would
             for channel in channels:
@@ -169,7 +210,7 @@ def _answer(job: Job, barrier: Barrier, results: Any) -> None:
                 if game is not None and game.index == number:
                     quiz.skip(channel, Player(f"{channel}-p0", "Player 0"))
         barrier.wait()
-    results.put(Report(latencies, errors, busy))
+    results.put(Report(latencies, errors, busy, counted, cpu, server_cpu))
     engine.dispose()
 
 
@@ -249,6 +290,19 @@ def several_processes(
         f"max {latencies[-1] * 1000:.1f} ms"
     )
     print(f"  errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+    answers = len(latencies)
+    server = [r.server_cpu for r in reports]
+    print(
+        f"  per answer: {sum(r.statements for r in reports) / answers:.2f} statements"
+        + (" (+ BEGIN, COMMIT)" if kind == "postgresql" else " (BEGIN IMMEDIATE included)")
+        + ", "
+        f"client CPU {sum(r.cpu for r in reports) / answers * 1000:.3f} ms"
+        + (
+            f", PostgreSQL backend CPU {sum(x for x in server if x is not None) / answers * 1000:.3f} ms"
+            if all(x is not None for x in server) and kind == "postgresql"
+            else ""
+        )
+    )
     print(f"  exactly one first-correct: {good} of {with_correct} questions answered correctly")
 
 

@@ -2,7 +2,8 @@
 
 A game is locked for the length of a transaction (the row lock on PostgreSQL, the write lock on
 SQLite), read back into the pure :class:`Game` (from a per-process cache while its version is
-unchanged), changed by the domain, and written back. "First correct answer wins" is therefore one
+unchanged, or brought up to date there when other processes only added answers), changed by the
+domain, and written back. "First correct answer wins" is therefore one
 transaction, whichever process handles the click.
 """
 
@@ -11,12 +12,27 @@ from __future__ import annotations
 import calendar
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import (
+    BindParameter,
+    Boolean,
+    Connection,
+    Engine,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 
 from bot.quiz.game import Clock, Game, Player, Settings
@@ -30,11 +46,52 @@ _CHANNEL_GAME = (
     .join(t.channel_games, t.channel_games.c.game_id == t.games.c.id)
     .where(t.channel_games.c.channel == bindparam("b_channel"))
 )
-_CHANNEL_GAME_LOCKED = _CHANNEL_GAME.with_for_update(of=t.games)
+_A = t.answers.c
+# On PostgreSQL the locking read also brings the answers stored after ``b_after`` (the seq this process's copy of
+# the game has): the usual reason a copy is behind, read in the same round trip. They are read in the snapshot
+# taken before any wait for the lock, so they may lack the answer of the transaction waited for: the version
+# count in QuizStore._caught_up notices that and reads them again.
+_NEW_ANSWERS = (
+    select(
+        func.json_agg(
+            aggregate_order_by(
+                func.json_build_array(
+                    _A.seq, _A.number, _A.player_id, _A.player_name, _A.choice, _A.at, _A.first, _A.points
+                ),
+                _A.seq,
+            )
+        )
+    )
+    .where(_A.game_id == t.games.c.id, _A.seq > bindparam("b_after"))
+    .scalar_subquery()
+)
+_CHANNEL_GAME_LOCKED = _CHANNEL_GAME.add_columns(_NEW_ANSWERS.label("new_answers")).with_for_update(of=t.games)
 _RUNNING = select(t.channel_games.c.game_id).where(t.channel_games.c.channel == bindparam("b_channel"))
 _GAME = select(t.games).where(t.games.c.id == bindparam("b_id"))
 _GAME_LOCKED = _GAME.with_for_update()
-_INSERT_ANSWER = insert(t.answers)
+_ANSWER_VALUES: dict[str, BindParameter[Any]] = {
+    "game_id": bindparam("b_game"),
+    "number": bindparam("b_number"),
+    "player_id": bindparam("b_player"),
+    "player_name": bindparam("b_name"),
+    "choice": bindparam("b_choice"),
+    "at": bindparam("b_at"),
+    "correct": bindparam("b_correct"),
+    "points": bindparam("b_points"),
+}
+_INSERT_ANSWER = insert(t.answers).values(**_ANSWER_VALUES, first=bindparam("b_first")).returning(t.answers.c.seq)
+# a game rebuilt from the database (after a restart, or when another process changed more than its answers)
+_GAME_QUESTIONS = select(t.questions).where(t.questions.c.game_id == bindparam("b_game")).order_by(t.questions.c.number)
+_GAME_TEAMS = select(t.teams.c.player_id, t.teams.c.team, t.teams.c.joined, t.teams.c.player_name).where(
+    t.teams.c.game_id == bindparam("b_game")
+)
+_GAME_ANSWERS = select(t.answers).where(t.answers.c.game_id == bindparam("b_game")).order_by(t.answers.c.seq)
+# the answers another process stored since this one last saw the game (see QuizStore._caught_up)
+_ANSWERS_AFTER = (
+    select(_A.seq, _A.number, _A.player_id, _A.player_name, _A.choice, _A.at, _A.first, _A.points)
+    .where(_A.game_id == bindparam("b_game"), _A.seq > bindparam("b_after"))
+    .order_by(_A.seq)
+)
 _RUNNING_IN_WORKSPACE = (
     select(func.count())
     .select_from(t.games)
@@ -65,6 +122,13 @@ _SAVE_GAME = (
         version=bindparam("b_version"),
     )
 )
+
+# On PostgreSQL an answer is one statement: the first-correct claim (only when the game says it may be first),
+# the answer with the claim's result as its first flag, and the game's new version; it returns (first, seq).
+_CLAIM = _CLAIM_FIRST.where(bindparam("b_first", type_=Boolean)).returning(literal_column("1")).cte("claim")
+_CLAIMED = exists(select(literal_column("1")).select_from(_CLAIM))
+_STORE_ANSWER = insert(t.answers).values(**_ANSWER_VALUES, first=_CLAIMED).returning(t.answers.c.seq).cte("answer")
+_RECORD_ANSWER = select(_CLAIMED, select(_STORE_ANSWER.c.seq).scalar_subquery()).add_cte(_SAVE_GAME.cte("game"))
 
 
 class LeaderRow(NamedTuple):
@@ -102,8 +166,48 @@ class RunningGame(NamedTuple):
     deadline: float
 
 
+class _Cached(NamedTuple):
+    """A game as this process last saw it: at ``version``, with its answers up to ``seq`` and its row's ``state``."""
+
+    version: int
+    seq: int  # the highest answer seq it includes (answers only grow by seq while a game's version goes up)
+    state: tuple[Any, ...]  # the game row's current, asked_at, deadline and status at that version
+    game: Game
+
+
+class _NewAnswer(NamedTuple):
+    """An answer another process stored, as :meth:`QuizStore._caught_up` replays it."""
+
+    seq: int
+    number: int
+    player_id: str
+    player_name: str
+    choice: int
+    at: float
+    first: bool
+    points: int
+
+
+def _new_answer(values: Sequence[Any]) -> _NewAnswer:
+    seq, number, player_id, player_name, choice, at, first, points = values
+    return _NewAnswer(seq, number, player_id, player_name, choice, float(at), first, points)  # JSON may give an int
+
+
+_NO_COPY = 2**31 - 1  # a seq past every answer: nothing is read along with the row of a game not kept here
+
+
+def _state(row: Any) -> tuple[Any, ...]:
+    return row["current"], row["asked_at"], row["deadline"], row["status"]
+
+
+def _running_state(game: Game) -> tuple[Any, ...]:
+    """What the game row holds for a running game (as :func:`_state` reads it back)."""
+    return game.index, game.asked_at, game.deadline, "running"
+
+
 class QuizStore:
-    """Reads and writes games; keeps rebuilt games per process while nobody else changed them."""
+    """Reads and writes games; keeps rebuilt games per process while nobody else changed them, and brings a kept
+    game up to date when the only change since is answers another process stored."""
 
     def __init__(
         self, engine: Engine, clock: Clock = time.time, questions: Callable[[str], Question | None] | None = None
@@ -111,7 +215,8 @@ class QuizStore:
         self.engine = engine
         self.clock = clock
         self._question = questions or (lambda _: None)  # the bank's full question by id (prompt, explanation…)
-        self._cache: dict[str, tuple[int, Game]] = {}
+        self._cache: dict[str, _Cached] = {}
+        self._channels: dict[str, str] = {}  # channel → the id of the game kept from it
 
     def forget(self, game_id: str) -> None:
         """Drop a game from this process's cache (after a rollback, the database is the truth)."""
@@ -174,24 +279,69 @@ class QuizStore:
                     for n, q in enumerate(game.questions)
                 ],
             )
-        self._cache[game.id] = (1, game)
+        self._cache[game.id] = _Cached(1, 0, _running_state(game), game)
+        self._channels[game.channel] = game.id
         return game
 
     def load_running(self, c: Connection, channel: str, *, lock: bool = True) -> tuple[Game, dict[str, Any]] | None:
         """The channel's running game, locked for this transaction, from the cache when its version is current."""
-        query = _CHANNEL_GAME_LOCKED if lock and c.dialect.name == "postgresql" else _CHANNEL_GAME
-        return self._loaded(c, c.execute(query, {"b_channel": channel}).mappings().first())
+        if not (lock and c.dialect.name == "postgresql"):
+            return self._loaded(c, c.execute(_CHANNEL_GAME, {"b_channel": channel}).mappings().first())
+        kept = self._cache.get(self._channels.get(channel, ""))
+        after = kept.seq if kept is not None else _NO_COPY
+        row = c.execute(_CHANNEL_GAME_LOCKED, {"b_channel": channel, "b_after": after}).mappings().first()
+        return self._loaded(c, row, (after, row["new_answers"] or []) if row is not None else None)
 
-    def _loaded(self, c: Connection, row: Any) -> tuple[Game, dict[str, Any]] | None:
+    def _loaded(
+        self, c: Connection, row: Any, read_along: tuple[int, list[Any]] | None = None
+    ) -> tuple[Game, dict[str, Any]] | None:
+        """The game of ``row``; ``read_along``: (seq, the answers after it) read with the row."""
         if row is None:
             return None
         game_id = row["id"]
-        cached = self._cache.get(game_id)
-        if cached is not None and cached[0] == row["version"]:
-            return cached[1], dict(row)
-        game = self._rebuild(c, dict(row))
-        self._cache[game_id] = (row["version"], game)
-        return game, dict(row)
+        # out of the cache while it is brought up to date: a failure half way must not leave a half-updated game
+        cached = self._cache.pop(game_id, None)
+        if cached is not None and cached.version != row["version"]:
+            known = None
+            if read_along is not None and read_along[0] == cached.seq:
+                known = [_new_answer(values) for values in read_along[1]]
+            cached = self._caught_up(c, cached, row, known)
+        if cached is None:
+            game, seq = self._rebuild(c, dict(row))
+            cached = _Cached(row["version"], seq, _state(row), game)
+        self._cache[game_id] = cached
+        self._channels[cached.game.channel] = game_id
+        return cached.game, dict(row)
+
+    def _caught_up(self, c: Connection, cached: _Cached, row: Any, known: list[_NewAnswer] | None) -> _Cached | None:
+        """The kept game with the answers other processes stored since, or None when anything else may have
+        changed (then the game is rebuilt). Every stored change bumps the version once, and a change that
+        stores an answer stores exactly one; so when the row's question, times and status are as they were and
+        there are exactly as many new answers as new versions, those answers were the only changes. Replaying
+        them, in order and at the moments they were scored, is what a rebuild would do to the same game; one
+        that scores differently than stored is rebuilt instead. Team games are always rebuilt (an answer there
+        also places the player in a team). ``known``: the new answers if read along with the row."""
+        game = cached.game
+        if game.settings.teams or row["status"] != "running" or _state(row) != cached.state:
+            return None
+        versions = row["version"] - cached.version
+        new = known
+        if new is None or len(new) != versions:  # not read along, or read before the wait for the row's lock
+            new = [_new_answer(r) for r in c.execute(_ANSWERS_AFTER, {"b_game": game.id, "b_after": cached.seq})]
+            if len(new) != versions:
+                return None
+        real_clock = game.clock
+        try:
+            for answer in new:
+                if answer.number != game.index:
+                    return None
+                game.clock = lambda at=answer.at: at  # type: ignore[misc]
+                outcome = game.answer(Player(answer.player_id, answer.player_name), answer.choice)
+                if outcome.status != "accepted" or (outcome.first, outcome.points) != (answer.first, answer.points):
+                    return None
+        finally:
+            game.clock = real_clock
+        return _Cached(row["version"], new[-1].seq if new else cached.seq, cached.state, game)
 
     def _stored_question(self, row: Any) -> Question:
         """A stored question with the choices in the order shown; the bank supplies its words."""
@@ -201,31 +351,23 @@ class QuizStore:
             return Question(row["question_id"], "stored", "", choices, row["answer"], "", "", "", codes)
         return source._replace(choices=choices, answer=row["answer"], codes=codes)
 
-    def _rebuild(self, c: Connection, row: dict[str, Any]) -> Game:
+    def _rebuild(self, c: Connection, row: dict[str, Any]) -> tuple[Game, int]:
+        """The game as stored, and the highest seq of its answers (0: none yet)."""
         settings = Settings(**json.loads(row["settings"]))
-        question_rows = (
-            c.execute(select(t.questions).where(t.questions.c.game_id == row["id"]).order_by(t.questions.c.number))
-            .mappings()
-            .all()
-        )
+        question_rows = c.execute(_GAME_QUESTIONS, {"b_game": row["id"]}).mappings().all()
         questions = [self._stored_question(r) for r in question_rows]
         deadlines = {r["number"]: r["deadline"] for r in question_rows}
         game = Game(
             row["id"], row["channel"], Player(row["starter_id"], row["starter_name"]), settings, questions, self.clock
         )
         team_names: dict[str, str] = {}
-        query = select(t.teams.c.player_id, t.teams.c.team, t.teams.c.joined, t.teams.c.player_name)
-        for player_id, team, joined, name in c.execute(query.where(t.teams.c.game_id == row["id"])):
+        for player_id, team, joined, name in c.execute(_GAME_TEAMS, {"b_game": row["id"]}):
             game.teams[player_id] = team
             if joined:
                 # chose a team with /quiz join: playing from then on, even before a first answer
                 game.joined.add(player_id)
                 team_names[player_id] = name or player_id
-        answers = (
-            c.execute(select(t.answers).where(t.answers.c.game_id == row["id"]).order_by(t.answers.c.seq))
-            .mappings()
-            .all()
-        )
+        answers = c.execute(_GAME_ANSWERS, {"b_game": row["id"]}).mappings().all()
         real_clock = game.clock
         running = row["status"] == "running"
         for number in range(len(questions)):
@@ -246,7 +388,7 @@ class QuizStore:
             game.join(Player(player_id, names[player_id]), game.teams[player_id])
         if not running:
             game.finish(row["end_reason"])
-        return game
+        return game, max((answer["seq"] for answer in answers), default=0)
 
     def save(self, c: Connection, game: Game, row: dict[str, Any]) -> None:
         """Write the game's state back: current question and deadline, status, results when it ended."""
@@ -289,9 +431,11 @@ class QuizStore:
             if number > row["current"]:
                 deadline = asked_at + game.settings.seconds
                 c.execute(_SET_DEADLINE, {"b_game": game.id, "b_number": number, "b_deadline": deadline})
+        cached = self._cache.get(game.id)
         if finished and row["status"] != "finished":
             c.execute(update(t.games).where(t.games.c.id == game.id).values(**values))
-        else:
+        elif cached is None or cached.version != version or cached.state != _running_state(game):
+            # (record_answer already wrote this version with these values: the usual answer needs no more)
             c.execute(
                 _SAVE_GAME,
                 {
@@ -305,7 +449,8 @@ class QuizStore:
         if finished:
             self._cache.pop(game.id, None)
         else:
-            self._cache[game.id] = (version, game)
+            seq = cached.seq if cached is not None else 0  # record_answer kept the seq of an answer just stored
+            self._cache[game.id] = _Cached(version, seq, _running_state(game), game)
 
     def rescore(self, c: Connection, game_id: str) -> None:
         """Re-derive a running game from the answers it still has (after forget-me deleted a player's): each
@@ -315,7 +460,7 @@ class QuizStore:
         if row is None or row["status"] != "running":
             return
         self.forget(game_id)
-        game = self._rebuild(c, dict(row))
+        game, _ = self._rebuild(c, dict(row))
         by_number = dict(enumerate(game.history))
         if game.phase == "asking":
             by_number[game.index] = list(game.answers.values())
@@ -331,24 +476,37 @@ class QuizStore:
     def record_answer(
         self, c: Connection, game: Game, player: Player, choice: int, correct: bool, first: bool, points: int
     ) -> bool:
-        """Store one answer; the question's first correct answer is claimed here, once."""
-        if first:
-            claim = {"b_game": game.id, "b_number": game.index, "b_player": player.id}
-            first = c.execute(_CLAIM_FIRST, claim).rowcount == 1
+        """Store one answer of the game loaded in this transaction, with the game's next version (so that
+        :meth:`save` has nothing left to write unless the answer closed the question); the question's first
+        correct answer is claimed here, once. Returns whether it was: False for a ``first`` answer means a
+        rival got there first."""
+        kept = self._cache[game.id]  # load_running put it there
         values = {
-            "game_id": game.id,
-            "number": game.index,
-            "player_id": player.id,
-            "player_name": player.name,
-            "choice": choice,
+            "b_game": game.id,
+            "b_number": game.index,
+            "b_player": player.id,
+            "b_name": player.name,
+            "b_choice": choice,
             # the moment the game scored it: a rebuilt game re-scores speed from this, so it must be the same one
-            "at": game.answers[player.id].at if player.id in game.answers else game.clock(),
-            "correct": correct,
-            "first": first,
-            "points": points,
+            "b_at": game.answers[player.id].at if player.id in game.answers else game.clock(),
+            "b_correct": correct,
+            "b_first": first,
+            "b_points": points,
+            "b_current": game.index,
+            "b_asked_at": game.asked_at,
+            "b_deadline": game.deadline,
+            "b_version": kept.version + 1,
         }
-        c.execute(_INSERT_ANSWER, values)
-        return first
+        if c.dialect.name == "postgresql":
+            first, seq = c.execute(_RECORD_ANSWER, values).one()  # one round trip instead of three
+        else:
+            if first:
+                values["b_first"] = first = c.execute(_CLAIM_FIRST, values).rowcount == 1
+            seq = c.execute(_INSERT_ANSWER, values).scalar_one()
+            c.execute(_SAVE_GAME, values)
+        # as kept, the game now includes this answer at the version just written (dropped if this rolls back)
+        self._cache[game.id] = _Cached(kept.version + 1, seq, _running_state(game), game)
+        return bool(first)
 
     def record_team(self, c: Connection, game: Game, player: Player, team: str, *, joined: bool) -> None:
         """Store (or change) a player's team, and whether they chose it."""

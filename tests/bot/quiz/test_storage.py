@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import column, func, insert, select, table
+import threading
+import time
+
+import pytest
+from sqlalchemy import column, delete, event, func, insert, select, table, update
 
 from bot.quiz.bank import Bank
 from bot.quiz.game import Player, Settings
@@ -352,3 +356,78 @@ def test_the_migrations_build_exactly_the_tables_the_code_declares(engine):
 
     with engine.connect() as c:
         assert compare_metadata(MigrationContext.configure(c), t.metadata) == []
+
+
+def test_a_kept_game_catches_up_with_answers_from_another_process_as_a_rebuild_would(engine):
+    clock = FakeClock()
+    one, two = service(engine, clock), service(engine, clock)
+    game = one.start("W1", "C9", ANA, Settings(questions=3, seconds=20)).game
+    right, wrong = game.current.answer, (game.current.answer + 1) % len(game.current.choices)
+    one.answer("C9", ANA, 0, wrong)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    for player, choice in ((BEN, right), (CAI, right)):
+        clock.advance(3.3)
+        two.answer("C9", player, 0, choice)  # the other process stores an answer: the kept game is a version behind
+        statements.clear()
+        assert one.answer("C9", player, 0, choice).outcome.status == "duplicate"
+        # no rebuild: on PostgreSQL the new answers come with the locked game row, on SQLite one query more
+        assert sum(s.startswith("SELECT") for s in statements) == (1 if engine.dialect.name == "postgresql" else 2)
+        kept = one.current("C9")
+        assert kept == service(engine, clock).current("C9")  # exactly what a fresh process rebuilds
+    assert kept.answers[BEN.id].first and not kept.answers[CAI.id].first
+
+
+def test_answers_stored_while_this_process_waited_for_the_game_are_not_missed(engine):
+    clock = FakeClock()
+    one, two = service(engine, clock), service(engine, clock)
+    game = one.start("W1", "C9", ANA, Settings(questions=3, seconds=20)).game
+    right = game.current.answer
+    one.answer("C9", ANA, 0, (right + 1) % len(game.current.choices))
+    stored = threading.Event()
+    record = two.store.record_answer
+
+    def record_then_wait(*args, **kwargs):  # two holds the game's lock a while after storing its answer
+        claimed = record(*args, **kwargs)
+        stored.set()
+        time.sleep(0.5)
+        return claimed
+
+    two.store.record_answer = record_then_wait
+    racing = threading.Thread(target=two.answer, args=("C9", BEN, 0, right))
+    racing.start()
+    assert stored.wait(10)
+    clock.advance(1.7)
+    step = one.answer("C9", CAI, 0, right)  # waits for two's lock: BEN's answer was first
+    racing.join()
+    assert (step.outcome.status, step.outcome.first) == ("accepted", False)
+    assert one.current("C9") == service(engine, clock).current("C9")
+
+
+def test_a_kept_game_is_rebuilt_when_something_other_than_answers_changed(engine):
+    clock = FakeClock()
+    one, two = service(engine, clock), service(engine, clock)
+    game = one.start("W1", "C9", ANA, Settings(questions=3, seconds=20)).game
+    right = game.current.answer
+    one.answer("C9", ANA, 0, right)
+    one.answer("C9", BEN, 0, right)
+    with two.store.transaction() as c:  # BEN's answer deleted and the game re-scored (as forget-me does)
+        c.execute(delete(t.answers).where(t.answers.c.player_id == BEN.id))
+        two.store.rescore(c, game.id)
+    two.answer("C9", CAI, 0, right)  # one new answer, two new versions
+    kept = one.current("C9")
+    assert set(kept.answers) == {ANA.id, CAI.id} and kept == service(engine, clock).current("C9")
+
+
+def test_a_first_right_answer_whose_claim_is_taken_stores_nothing(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    game = quiz.start("W1", "C9", ANA, Settings(questions=3, seconds=20)).game
+    with engine.begin() as c:  # a rival's claim this process's copy of the game does not know about
+        c.execute(update(t.questions).where(t.questions.c.game_id == game.id).values(first_correct="rival"))
+    with pytest.raises(RuntimeError, match="already claimed"):
+        quiz.answer("C9", BEN, 0, game.current.answer)
+    with engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(t.answers)).scalar() == 0
+        assert c.execute(select(t.games.c.version).where(t.games.c.id == game.id)).scalar() == 1
+    assert quiz.answer("C9", CAI, 0, (game.current.answer + 1) % len(game.current.choices)).outcome.status == "accepted"
