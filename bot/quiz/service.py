@@ -29,7 +29,8 @@ class Step(NamedTuple):
 
 
 def _fingerprint(game: Game) -> tuple[object, ...]:
-    return game.index, game.phase, game.deadline, len(game.answers), len(game.teams), len(game.joined)
+    # the teams themselves, not their number: a player who switches teams changes the game too
+    return game.index, game.phase, game.deadline, len(game.answers), sorted(game.teams.items()), len(game.joined)
 
 
 class QuizService:
@@ -76,7 +77,7 @@ class QuizService:
             loaded = self.store.load_running(c, channel, lock=False)
             return loaded[0] if loaded else None
 
-    def _act(self, channel: str, action: Callable[[Game, Connection], list[Event] | None]) -> Step:
+    def _act(self, channel: str, action: Callable[[Game, Connection, dict[str, Any]], list[Event] | None]) -> Step:
         game_id = ""
         try:
             with self.store.transaction() as c:
@@ -90,7 +91,7 @@ class QuizService:
                 if game.phase == "finished":
                     self.store.save(c, game, row)
                     return Step(game, events, refused="That game has just ended.")
-                done = action(game, c)
+                done = action(game, c, row)
                 if done is None:
                     if events:
                         self.store.save(c, game, row)
@@ -110,11 +111,11 @@ class QuizService:
         """A button click on question ``number`` (of game ``game_id``); a stale click is refused."""
         outcome: list[Outcome] = []
 
-        def act(game: Game, c: Connection) -> list[Event]:
+        def act(game: Game, c: Connection, row: dict[str, Any]) -> list[Event]:
             if (game_id and game.id != game_id) or game.index != number or game.phase != "asking":
                 outcome.append(Outcome("closed"))
                 return []
-            outcome.append(self._record(c, game, player, game.answer(player, choice), choice))
+            outcome.append(self._record(c, row, game, player, game.answer(player, choice), choice))
             return []
 
         step = self._act(channel, act)
@@ -125,26 +126,28 @@ class QuizService:
         codes = codes_named(self.kb, text)  # matched before the game is locked
         outcome: list[Outcome] = []
 
-        def act(game: Game, c: Connection) -> list[Event]:
+        def act(game: Game, c: Connection, row: dict[str, Any]) -> list[Event]:
             question = game.current
             if game.settings.mode != "typed" or question is None:
                 outcome.append(Outcome("ignored"))
                 return []
             letter = letter_named(text, len(question.choices))
             if letter is not None:  # the letter a choice is shown with
-                outcome.append(self._record(c, game, player, game.answer(player, letter), letter))
+                outcome.append(self._record(c, row, game, player, game.answer(player, letter), letter))
                 return []
             choice = question.codes.index(next(iter(codes))) if len(codes) == 1 and codes <= set(question.codes) else -1
-            outcome.append(self._record(c, game, player, game.answer_codes(player, codes), choice))
+            outcome.append(self._record(c, row, game, player, game.answer_codes(player, codes), choice))
             return []
 
         step = self._act(channel, act)
         return step._replace(outcome=outcome[0] if outcome else None)
 
-    def _record(self, c: Connection, game: Game, player: Player, outcome: Outcome, choice: int) -> Outcome:
+    def _record(
+        self, c: Connection, row: dict[str, Any], game: Game, player: Player, outcome: Outcome, choice: int
+    ) -> Outcome:
         if outcome.status != "accepted":
             return outcome
-        claimed = self.store.record_answer(c, game, player, choice, outcome.correct, outcome.first, outcome.points)
+        claimed = self.store.record_answer(c, row, game, player, choice, outcome.correct, outcome.first, outcome.points)
         if outcome.first and not claimed:
             raise RuntimeError("first-correct already claimed: this process's game was stale")
         if game.settings.teams:
@@ -155,7 +158,7 @@ class QuizService:
     def join(self, channel: str, player: Player, team: str) -> Step:
         """Choose a team in a team game."""
 
-        def act(game: Game, c: Connection) -> list[Event]:
+        def act(game: Game, c: Connection, row: dict[str, Any]) -> list[Event]:
             if game.settings.teams:
                 self.store.record_team(c, game, player, game.join(player, team), joined=True)
             return []
@@ -164,15 +167,15 @@ class QuizService:
 
     def tick(self, channel: str) -> Step:
         """Close the current question if its time is up."""
-        return self._act(channel, lambda game, c: [])
+        return self._act(channel, lambda game, c, row: [])
 
     def skip(self, channel: str, by: Player, *, moderator: bool = False) -> Step:
         """Reveal now (the starter or a moderator only)."""
-        return self._act(channel, lambda game, c: game.skip(by, moderator=moderator))
+        return self._act(channel, lambda game, c, row: game.skip(by, moderator=moderator))
 
     def stop(self, channel: str, by: Player, *, moderator: bool = False) -> Step:
         """End the game now, keeping its scores (the starter or a moderator only)."""
-        return self._act(channel, lambda game, c: game.stop(by, moderator=moderator))
+        return self._act(channel, lambda game, c, row: game.stop(by, moderator=moderator))
 
     def due(self) -> list[str]:
         """Channels whose question deadline has passed (for a scheduler, or any process at start)."""
@@ -183,7 +186,7 @@ class QuizService:
         steps = []
         for channel in self.store.running():
             if close:
-                steps.append((channel, self._act(channel, lambda game, c: game.finish("the bot restarted"))))
+                steps.append((channel, self._act(channel, lambda game, c, row: game.finish("the bot restarted"))))
             else:
                 steps.append((channel, self.tick(channel)))
         return steps

@@ -50,7 +50,9 @@ _A = t.answers.c
 # On PostgreSQL the locking read also brings the answers stored after ``b_after`` (the seq this process's copy of
 # the game has): the usual reason a copy is behind, read in the same round trip. They are read in the snapshot
 # taken before any wait for the lock, so they may lack the answer of the transaction waited for: the version
-# count in QuizStore._caught_up notices that and reads them again.
+# count in QuizStore._caught_up notices that and reads them again. The answer times travel as JSON numbers, exact
+# with PostgreSQL's default extra_float_digits (12 and later); with fewer digits the state check fails, and the game
+# is rebuilt.
 _NEW_ANSWERS = (
     select(
         func.json_agg(
@@ -79,7 +81,7 @@ _ANSWER_VALUES: dict[str, BindParameter[Any]] = {
     "correct": bindparam("b_correct"),
     "points": bindparam("b_points"),
 }
-_INSERT_ANSWER = insert(t.answers).values(**_ANSWER_VALUES, first=bindparam("b_first")).returning(t.answers.c.seq)
+_INSERT_ANSWER = insert(t.answers).values(**_ANSWER_VALUES, first=bindparam("b_first"))
 # a game rebuilt from the database (after a restart, or when another process changed more than its answers)
 _GAME_QUESTIONS = select(t.questions).where(t.questions.c.game_id == bindparam("b_game")).order_by(t.questions.c.number)
 _GAME_TEAMS = select(t.teams.c.player_id, t.teams.c.team, t.teams.c.joined, t.teams.c.player_name).where(
@@ -170,7 +172,9 @@ class _Cached(NamedTuple):
     """A game as this process last saw it: at ``version``, with its answers up to ``seq`` and its row's ``state``."""
 
     version: int
-    seq: int  # the highest answer seq it includes (answers only grow by seq while a game's version goes up)
+    # the highest answer seq it includes: later answers have higher ones (SQLite may reuse the seq of a deleted
+    # answer, but a deletion bumps the version without an answer, so such a game is rebuilt, never caught up)
+    seq: int
     state: tuple[Any, ...]  # the game row's current, asked_at, deadline and status at that version
     game: Game
 
@@ -284,34 +288,56 @@ class QuizStore:
         return game
 
     def load_running(self, c: Connection, channel: str, *, lock: bool = True) -> tuple[Game, dict[str, Any]] | None:
-        """The channel's running game, locked for this transaction, from the cache when its version is current."""
-        if not (lock and c.dialect.name == "postgresql"):
-            return self._loaded(c, c.execute(_CHANNEL_GAME, {"b_channel": channel}).mappings().first())
+        """The channel's running game, locked for this transaction, from the cache when its version is current.
+        The row comes back as a dict that :meth:`record_answer` and :meth:`save` of the same transaction share
+        (it carries the seq of the newest answer the game includes, and what record_answer already wrote)."""
+        if not lock:
+            return self._read(c, c.execute(_CHANNEL_GAME, {"b_channel": channel}).mappings().first())
+        if c.dialect.name != "postgresql":  # the transaction already holds SQLite's write lock
+            return self._locked(c, c.execute(_CHANNEL_GAME, {"b_channel": channel}).mappings().first())
         kept = self._cache.get(self._channels.get(channel, ""))
         after = kept.seq if kept is not None else _NO_COPY
         row = c.execute(_CHANNEL_GAME_LOCKED, {"b_channel": channel, "b_after": after}).mappings().first()
-        return self._loaded(c, row, (after, row["new_answers"] or []) if row is not None else None)
+        return self._locked(c, row, after, (row["new_answers"] or []) if row is not None else [])
 
-    def _loaded(
-        self, c: Connection, row: Any, read_along: tuple[int, list[Any]] | None = None
+    def _read(self, c: Connection, row: Any) -> tuple[Game, dict[str, Any]] | None:
+        """The game of ``row`` read without its lock: the kept game when current, else a rebuilt one (a kept game
+        is only changed in place by a transaction that holds its lock, see :meth:`_locked`)."""
+        if row is None:
+            return None
+        cached = self._cache.get(row["id"])
+        if cached is None or cached.version != row["version"]:
+            cached = self._rebuilt(c, row)
+        return cached.game, {**row, "seq": cached.seq}
+
+    def _locked(
+        self, c: Connection, row: Any, after: int = _NO_COPY, read_along: Sequence[Any] = ()
     ) -> tuple[Game, dict[str, Any]] | None:
-        """The game of ``row``; ``read_along``: (seq, the answers after it) read with the row."""
+        """The game of ``row``, locked by this transaction: the kept game, brought up to date when other processes
+        only added answers, else rebuilt. ``read_along``: the answers after seq ``after``, read with the row."""
         if row is None:
             return None
         game_id = row["id"]
+        old = self._channels.get(row["channel"])
+        if old is not None and old != game_id:
+            self._cache.pop(old, None)  # the channel's previous game, finished by another process
         # out of the cache while it is brought up to date: a failure half way must not leave a half-updated game
         cached = self._cache.pop(game_id, None)
         if cached is not None and cached.version != row["version"]:
-            known = None
-            if read_along is not None and read_along[0] == cached.seq:
-                known = [_new_answer(values) for values in read_along[1]]
+            known = [_new_answer(values) for values in read_along] if after == cached.seq else None
             cached = self._caught_up(c, cached, row, known)
         if cached is None:
-            game, seq = self._rebuild(c, dict(row))
-            cached = _Cached(row["version"], seq, _state(row), game)
+            cached = self._rebuilt(c, row)
         self._cache[game_id] = cached
-        self._channels[cached.game.channel] = game_id
-        return cached.game, dict(row)
+        return cached.game, {**row, "seq": cached.seq}
+
+    def _rebuilt(self, c: Connection, row: Any) -> _Cached:
+        """The game of ``row`` rebuilt from the database, and kept."""
+        game, seq = self._rebuild(c, dict(row))
+        cached = _Cached(row["version"], seq, _state(row), game)
+        self._cache[row["id"]] = cached
+        self._channels[row["channel"]] = row["id"]
+        return cached
 
     def _caught_up(self, c: Connection, cached: _Cached, row: Any, known: list[_NewAnswer] | None) -> _Cached | None:
         """The kept game with the answers other processes stored since, or None when anything else may have
@@ -320,11 +346,12 @@ class QuizStore:
         there are exactly as many new answers as new versions, those answers were the only changes. Replaying
         them, in order and at the moments they were scored, is what a rebuild would do to the same game; one
         that scores differently than stored is rebuilt instead. Team games are always rebuilt (an answer there
-        also places the player in a team). ``known``: the new answers if read along with the row."""
+        may also store the player's team, a change the answers alone do not show). ``known``: the new answers if
+        read along with the row."""
         game = cached.game
-        if game.settings.teams or row["status"] != "running" or _state(row) != cached.state:
-            return None
         versions = row["version"] - cached.version
+        if game.settings.teams or versions <= 0 or _state(row) != cached.state:  # the state ends in "running"
+            return None
         new = known
         if new is None or len(new) != versions:  # not read along, or read before the wait for the row's lock
             new = [_new_answer(r) for r in c.execute(_ANSWERS_AFTER, {"b_game": game.id, "b_after": cached.seq})]
@@ -431,10 +458,9 @@ class QuizStore:
             if number > row["current"]:
                 deadline = asked_at + game.settings.seconds
                 c.execute(_SET_DEADLINE, {"b_game": game.id, "b_number": number, "b_deadline": deadline})
-        cached = self._cache.get(game.id)
         if finished and row["status"] != "finished":
             c.execute(update(t.games).where(t.games.c.id == game.id).values(**values))
-        elif cached is None or cached.version != version or cached.state != _running_state(game):
+        elif row.get("written") != (version, _running_state(game)):
             # (record_answer already wrote this version with these values: the usual answer needs no more)
             c.execute(
                 _SAVE_GAME,
@@ -449,8 +475,7 @@ class QuizStore:
         if finished:
             self._cache.pop(game.id, None)
         else:
-            seq = cached.seq if cached is not None else 0  # record_answer kept the seq of an answer just stored
-            self._cache[game.id] = _Cached(version, seq, _running_state(game), game)
+            self._cache[game.id] = _Cached(version, row["seq"], _running_state(game), game)
 
     def rescore(self, c: Connection, game_id: str) -> None:
         """Re-derive a running game from the answers it still has (after forget-me deleted a player's): each
@@ -474,13 +499,21 @@ class QuizStore:
         c.execute(update(t.games).where(t.games.c.id == game_id).values(version=row["version"] + 1))
 
     def record_answer(
-        self, c: Connection, game: Game, player: Player, choice: int, correct: bool, first: bool, points: int
+        self,
+        c: Connection,
+        row: dict[str, Any],
+        game: Game,
+        player: Player,
+        choice: int,
+        correct: bool,
+        first: bool,
+        points: int,
     ) -> bool:
-        """Store one answer of the game loaded in this transaction, with the game's next version (so that
-        :meth:`save` has nothing left to write unless the answer closed the question); the question's first
-        correct answer is claimed here, once. Returns whether it was: False for a ``first`` answer means a
-        rival got there first."""
-        kept = self._cache[game.id]  # load_running put it there
+        """Store one answer of the game loaded in this transaction (``row``, as load_running gave it), with the
+        game's next version, so that :meth:`save` has nothing left to write unless the answer closed the question;
+        the question's first correct answer is claimed here, once. Returns whether it was: False for a ``first``
+        answer means a rival got there first."""
+        version = row["version"] + 1
         values = {
             "b_game": game.id,
             "b_number": game.index,
@@ -495,17 +528,20 @@ class QuizStore:
             "b_current": game.index,
             "b_asked_at": game.asked_at,
             "b_deadline": game.deadline,
-            "b_version": kept.version + 1,
+            "b_version": version,
         }
         if c.dialect.name == "postgresql":
             first, seq = c.execute(_RECORD_ANSWER, values).one()  # one round trip instead of three
         else:
             if first:
                 values["b_first"] = first = c.execute(_CLAIM_FIRST, values).rowcount == 1
-            seq = c.execute(_INSERT_ANSWER, values).scalar_one()
+            # the row id, not RETURNING, which SQLite only has from 3.35
+            inserted = c.execute(_INSERT_ANSWER, values).inserted_primary_key
+            assert inserted is not None  # a single-row INSERT always has one
+            seq = inserted[0]
             c.execute(_SAVE_GAME, values)
-        # as kept, the game now includes this answer at the version just written (dropped if this rolls back)
-        self._cache[game.id] = _Cached(kept.version + 1, seq, _running_state(game), game)
+        # for save(): the game now includes this answer, and this version with this state is written
+        row["seq"], row["written"] = seq, (version, _running_state(game))
         return bool(first)
 
     def record_team(self, c: Connection, game: Game, player: Player, team: str, *, joined: bool) -> None:

@@ -431,3 +431,53 @@ def test_a_first_right_answer_whose_claim_is_taken_stores_nothing(engine):
         assert c.execute(select(func.count()).select_from(t.answers)).scalar() == 0
         assert c.execute(select(t.games.c.version).where(t.games.c.id == game.id)).scalar() == 1
     assert quiz.answer("C9", CAI, 0, (game.current.answer + 1) % len(game.current.choices)).outcome.status == "accepted"
+
+
+def test_an_answer_that_closes_the_question_elsewhere_is_not_replayed_onto_the_old_question(engine):
+    clock = FakeClock()
+    one, two = service(engine, clock), service(engine, clock)
+    game = one.start("W1", "C9", ANA, Settings(questions=3, seconds=20)).game
+    right = game.current.answer
+    one.answer("C9", ANA, 0, right)
+    one.answer("C9", BEN, 0, right)
+    clock.advance(21)
+    one.tick("C9")  # question 2 is up: Ana and Ben are playing
+    right = one.current("C9").current.answer
+    one.answer("C9", ANA, 1, right)
+    # the other process stores Ben's answer: everyone playing answered, so the same step asks question 3
+    step = two.answer("C9", BEN, 1, right)
+    assert [e.kind for e in step.events] == ["reveal", "question"]
+    kept = one.current("C9")
+    assert kept.index == 2 and kept == service(engine, clock).current("C9")
+    assert one.answer("C9", CAI, 1, right).outcome.status == "closed"
+    assert one.answer("C9", CAI, 2, kept.current.answer).outcome.correct
+
+
+def test_a_player_who_switches_teams_in_another_process_plays_for_the_new_team(engine):
+    clock = FakeClock()
+    one, two = service(engine, clock), service(engine, clock)
+    game = one.start("W1", "C10", ANA, Settings(questions=3, seconds=20, teams=True)).game
+    one.join("C10", BEN, "Red")
+    assert one.current("C10").teams[BEN.id] == "Red"
+    two.join("C10", BEN, "Blue")
+    assert one.current("C10").teams[BEN.id] == "Blue"
+    one.answer("C10", BEN, 0, game.current.answer)
+    with engine.connect() as c:
+        assert c.execute(select(t.teams.c.team).where(t.teams.c.player_id == BEN.id)).scalar_one() == "Blue"
+
+
+def test_a_click_still_counts_when_another_thread_drops_the_kept_game_mid_transaction(engine):
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    game = quiz.start("W1", "C11", ANA, Settings(questions=3, seconds=20)).game
+    store, record = quiz.store, quiz.store.record_answer
+
+    def meanwhile(*args, **kwargs):
+        store._cache.clear()  # what a lock-free read in another thread may do to this process's copies
+        return record(*args, **kwargs)
+
+    store.record_answer = meanwhile
+    assert quiz.answer("C11", BEN, 0, game.current.answer).outcome.first
+    store.record_answer = record
+    assert service(engine, clock).current("C11").answers[BEN.id].first
+    assert quiz.answer("C11", ANA, 0, game.current.answer).outcome.status == "accepted"
