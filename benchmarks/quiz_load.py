@@ -26,7 +26,6 @@ import multiprocessing
 import os
 import random
 import resource
-import sys
 import tempfile
 import time
 import uuid
@@ -307,12 +306,9 @@ def several_processes(
 
 
 def main() -> None:
-    if "--processes" not in sys.argv:
-        games, players, questions = (int(a) for a in [*sys.argv[1:], "1000", "20", "3"][:3])
-        single_process(games, players, questions)
-        return
-    parser = argparse.ArgumentParser(description="Quiz load with several answering processes.")
-    parser.add_argument("--processes", type=int, default=4)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, help="one process: GAMES PLAYERS QUESTIONS (1000 20 3)")
+    parser.add_argument("--processes", type=int, default=0, help="several processes answering at once")
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--games", type=int, default=200)
     parser.add_argument("--players", type=int, default=8)
@@ -321,6 +317,12 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.0, help="answers per second offered (0: back to back)")
     parser.add_argument("--lockstep", action="store_true", help="every process answers the same game at once")
     args = parser.parse_args()
+    if not args.processes:
+        if len(args.sizes) > 3:
+            parser.error("at most three sizes: GAMES PLAYERS QUESTIONS")
+        games, players, questions = [*args.sizes, *(1000, 20, 3)[len(args.sizes) :]]
+        single_process(games, players, questions)
+        return
     print(f"machine speed {machine_speed():.0f} ns per probe loop (about 500 on a quiet machine)")
     for kind in args.db.split(","):
         several_processes(
