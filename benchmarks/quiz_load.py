@@ -320,7 +320,8 @@ def main() -> None:
     if not args.processes:
         if len(args.sizes) > 3:
             parser.error("at most three sizes: GAMES PLAYERS QUESTIONS")
-        games, players, questions = [*args.sizes, *(1000, 20, 3)[len(args.sizes) :]]
+        sizes: list[int] = args.sizes
+        games, players, questions = [*sizes, *(1000, 20, 3)[len(sizes) :]]
         single_process(games, players, questions)
         return
     print(f"machine speed {machine_speed():.0f} ns per probe loop (about 500 on a quiet machine)")
