@@ -155,7 +155,9 @@ class _Codec(typing.NamedTuple):
 
 
 def _expect(value: Any, kind: type | tuple[type, ...]) -> Any:
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    # JSON's true and false are Python bools, which are also ints: a number must not be one
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
         raise CacheMismatch(f"expected {kind}, found {type(value).__name__}")
     return value
 
