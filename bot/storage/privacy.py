@@ -72,6 +72,10 @@ def forget(c: Connection, workspace: str, person: str) -> Forgotten:
     on without them."""
     in_workspace = select(t.games.c.id).where(t.games.c.workspace == workspace)
     running = select(t.games.c.id).where(t.games.c.workspace == workspace, t.games.c.status == "running")
+    if c.dialect.name == "postgresql":  # SQLite's write lock is already held from BEGIN IMMEDIATE
+        # every running game of the workspace first, in the order every action takes them (so a click racing
+        # this waits rather than deadlocks): an answer the person gives meanwhile cannot be deleted unseen
+        c.execute(running.order_by(t.games.c.id).with_for_update())
     touched = set(
         c.execute(running.where(t.games.c.id.in_(select(t.answers.c.game_id).where(t.answers.c.player_id == person))))
         .scalars()
@@ -83,9 +87,6 @@ def forget(c: Connection, workspace: str, person: str) -> Forgotten:
         .all()
     )
     touched |= set(c.execute(running.where(t.games.c.starter_id == person)).scalars().all())
-    if touched and c.dialect.name == "postgresql":  # SQLite's write lock is already held from BEGIN IMMEDIATE
-        # those games first, as every action on them does, so a click racing this waits rather than deadlocks
-        c.execute(select(t.games.c.id).where(t.games.c.id.in_(touched)).order_by(t.games.c.id).with_for_update())
     deleted: dict[str, int] = {}
     for holder in PERSONAL:
         columns = holder.table.c

@@ -258,3 +258,37 @@ def test_forget_me_removes_the_admins_id_from_the_house_rules_they_added_and_kee
     rules = HouseRuleStore(engine)
     assert [stored.added_by for stored in rules.rules("T1")] == [""]
     assert [stored.added_by for stored in rules.rules("T2")] == ["U9"]  # another workspace: untouched
+
+
+def test_forget_me_waits_for_an_answer_being_stored_and_deletes_it_too(engine):
+    """A click in flight holds its game; forget-me takes every running game of the workspace first, so it waits
+    for the click, then finds and deletes that answer too, and the game is re-scored without it."""
+    import threading
+
+    from bot.storage.privacy import forget
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: the race needs PostgreSQL's row locks")
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    game = quiz.start("W1", "C1", ANA, Settings(questions=2, seconds=20)).game
+    forgotten: list[Any] = []
+    with engine.connect() as click:  # another process's click on the game, not committed yet
+        click.begin()
+        click.execute(select(t.games.c.id).where(t.games.c.id == game.id).with_for_update())
+
+        def forget_ben() -> None:
+            with engine.begin() as c:
+                forgotten.append(forget(c, "W1", BEN.id))
+
+        worker = threading.Thread(target=forget_ben)
+        worker.start()
+        worker.join(0.5)
+        assert worker.is_alive()  # waiting for the click's game
+        row = {"game_id": game.id, "number": 0, "player_id": BEN.id, "player_name": "Ben", "choice": 0}
+        click.execute(insert(t.answers).values(**row, at=clock(), correct=False, first=False, points=0))
+        click.commit()
+    worker.join(10)
+    assert forgotten[0].deleted["quiz answer"] == 1 and forgotten[0].running_games == [game.id]
+    with engine.connect() as c:
+        assert c.execute(select(t.answers.c.player_id).where(t.answers.c.player_id == BEN.id)).all() == []
