@@ -404,13 +404,19 @@ def test_answers_stored_while_this_process_waited_for_the_game_are_not_missed(en
     assert one.current("C9") == service(engine, clock).current("C9")
 
 
-def test_a_kept_game_is_rebuilt_when_something_other_than_answers_changed(engine):
-    clock = FakeClock()
+def two_processes_after_two_right_answers(engine, clock):
+    """Two processes on one game of three 20-s questions; Ana and Ben answered the first one right through the first process."""
     one, two = service(engine, clock), service(engine, clock)
     game = one.start("W1", "C9", ANA, Settings(questions=3, seconds=20)).game
     right = game.current.answer
     one.answer("C9", ANA, 0, right)
     one.answer("C9", BEN, 0, right)
+    return one, two, game, right
+
+
+def test_a_kept_game_is_rebuilt_when_something_other_than_answers_changed(engine):
+    clock = FakeClock()
+    one, two, game, right = two_processes_after_two_right_answers(engine, clock)
     with two.store.transaction() as c:  # BEN's answer deleted and the game re-scored (as forget-me does)
         c.execute(delete(t.answers).where(t.answers.c.player_id == BEN.id))
         two.store.rescore(c, game.id)
@@ -435,11 +441,7 @@ def test_a_first_right_answer_whose_claim_is_taken_stores_nothing(engine):
 
 def test_an_answer_that_closes_the_question_elsewhere_is_not_replayed_onto_the_old_question(engine):
     clock = FakeClock()
-    one, two = service(engine, clock), service(engine, clock)
-    game = one.start("W1", "C9", ANA, Settings(questions=3, seconds=20)).game
-    right = game.current.answer
-    one.answer("C9", ANA, 0, right)
-    one.answer("C9", BEN, 0, right)
+    one, two, _, right = two_processes_after_two_right_answers(engine, clock)
     clock.advance(21)
     one.tick("C9")  # question 2 is up: Ana and Ben are playing
     right = one.current("C9").current.answer
