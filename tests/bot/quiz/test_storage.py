@@ -405,7 +405,7 @@ def test_answers_stored_while_this_process_waited_for_the_game_are_not_missed(en
 
 
 def two_processes_after_two_right_answers(engine, clock):
-    """Two processes on one game of three 20-s questions; Ana and Ben answered the first one right through the first process."""
+    """Two processes on one game of three 20-s questions; Ana and Ben answered question 1 right through the first."""
     one, two = service(engine, clock), service(engine, clock)
     game = one.start("W1", "C9", ANA, Settings(questions=3, seconds=20)).game
     right = game.current.answer
