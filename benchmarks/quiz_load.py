@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import random
 import resource
+import sys
 import tempfile
 import time
 import uuid
@@ -317,7 +318,15 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.0, help="answers per second offered (0: back to back)")
     parser.add_argument("--lockstep", action="store_true", help="every process answers the same game at once")
     args = parser.parse_args()
+    several = ("--db", "--games", "--players", "--questions", "--drop", "--rate", "--lockstep")
+    if args.processes < 0 or any(size <= 0 for size in args.sizes):
+        parser.error("--processes and the sizes must be positive")
+    if args.processes and args.sizes:
+        parser.error("with --processes, give the sizes as --games, --players and --questions")
     if not args.processes:
+        given = [option for option in several if any(a.split("=")[0] == option for a in sys.argv[1:])]
+        if given:
+            parser.error(f"{', '.join(given)}: only with --processes N (one process runs on SQLite)")
         if len(args.sizes) > 3:
             parser.error("at most three sizes: GAMES PLAYERS QUESTIONS")
         sizes: list[int] = args.sizes

@@ -31,7 +31,8 @@ FRAMEWORKS = ("python", "go", "spring", "dotnet", "javascript", "rails")
 ANY_CODE = (100, 999)
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A data file as errors name it: relative to the project when it is the package's own, else as given."""
     try:
         return str(path.relative_to(DATA_DIR.parent.parent))
     except ValueError:
@@ -46,13 +47,14 @@ def parse_toml(path: Path) -> Any:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError as error:
-        raise CatalogueError(f"{_display(path)}: file is missing") from error
+        raise CatalogueError(f"{display_path(path)}: file is missing") from error
     except UnicodeDecodeError as error:
-        raise CatalogueError(f"{_display(path)}: not valid UTF-8 text: {error.reason} at byte {error.start}") from error
+        problem = f"not valid UTF-8 text: {error.reason} at byte {error.start}"
+        raise CatalogueError(f"{display_path(path)}: {problem}") from error
     except OSError as error:
-        raise CatalogueError(f"{_display(path)}: cannot be read: {error}") from error
+        raise CatalogueError(f"{display_path(path)}: cannot be read: {error}") from error
     except tomllib.TOMLDecodeError as error:
-        raise CatalogueError(f"{_display(path)}: not valid TOML: {error}") from error
+        raise CatalogueError(f"{display_path(path)}: not valid TOML: {error}") from error
 
 
 def _parsed(data_dir: Path, names: tuple[str, ...]) -> dict[str, Any]:
@@ -124,7 +126,7 @@ def _statuses(raw: Mapping[str, Any], data_dir: Path) -> list[Status]:
     seen: set[tuple[int, str]] = set()
     registered: set[int] = set()
     for file in CODE_FILES:
-        top = Fields(raw[file], _display(data_dir / file), "top level")
+        top = Fields(raw[file], display_path(data_dir / file), "top level")
         for index, record in enumerate(top.tables("status", min_items=1)):
             record.entry = f"status #{index + 1}"
             status = _status(record, file)
@@ -266,7 +268,7 @@ def _check_references(catalogue: Catalogue, data_dir: Path) -> None:
         for code in codes:
             if code not in known:
                 raise CatalogueError(
-                    f"{_display(data_dir / file)}: {entry}: field '{field}' names {code}, "
+                    f"{display_path(data_dir / file)}: {entry}: field '{field}' names {code}, "
                     "which the catalogue does not have"
                 )
 
@@ -288,7 +290,7 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
     raw = _parsed(data_dir, (*CODE_FILES, *OTHER_FILES))
 
     def read(name: str) -> tuple[Any, str]:  # a file's data and the name its errors show
-        return raw[name], _display(data_dir / name)
+        return raw[name], display_path(data_dir / name)
 
     families, overview = _families(*read("families.toml"))
     mistakes, best_practice = _mistakes(*read("mistakes.toml"))
@@ -320,7 +322,7 @@ def load_situations(
     raw = _parsed(data_dir, names)
     situations = []
     for name in names:
-        file = _display(data_dir / name)
+        file = display_path(data_dir / name)
         top = Fields(raw[name], file, "top level")
         for index, entry in enumerate(top.tables("situation", min_items=1)):
             entry.entry = f"situation #{index + 1}"

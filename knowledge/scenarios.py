@@ -346,11 +346,11 @@ def engine(kb: Knowledge) -> ScenarioEngine:
     """The scenario engine for a loaded catalogue, built once."""
     found = _engines.get(id(kb))
     if found is None:
-        from knowledge.catalogue_loader import parse_toml
+        from knowledge.catalogue_loader import display_path, parse_toml
         from knowledge.compiled import compiled_index
 
         path = language_file()
-        analyser = Analyser(read_language(parse_toml(path), str(path)))
+        analyser = Analyser(read_language(parse_toml(path), display_path(path)))
         found = ScenarioEngine(kb, compiled_index(kb.catalogue.statuses, analyser), analyser)
         _engines[id(kb)] = found
     return found

@@ -87,16 +87,20 @@ def guide_pages(kb: Knowledge) -> Iterator[tuple[str, str]]:
                 waiting.append(step)
 
 
-def snapshots(kb: Knowledge | None = None) -> dict[str, str]:
+def text_file(blocks: list[str]) -> str:
+    """The blocks as one file, without spaces at line ends (editors strip them; they show nothing)."""
+    return "".join(line.rstrip() + "\n" for block in blocks for line in block.splitlines())
+
+
+def snapshots() -> dict[str, str]:
     """File name → its text, as the current code and data produce it."""
-    kb = kb or knowledge()
+    kb = knowledge()
     cards = [f"=== {text}\n{render_plain(answer_card(kb, ask(text)))}" for text in (*codes(), *LOOKUPS)]
     pages = [f"=== guide {path}\n{text}" for path, text in guide_pages(kb)]
     pages += [f"=== lesson\n{render_plain(lesson_reply(kb))}", f"=== mistakes\n{render_plain(mistakes_reply(kb))}"]
-    found = {"cards.txt": "\n".join(cards) + "\n", "guide.txt": "\n".join(pages) + "\n"}
+    found = {"cards.txt": text_file(cards), "guide.txt": text_file(pages)}
     for name in SCENARIO_FILES:
-        lines = [f"{text}\t{scenario_line(ask(text))}" for text in questions(name)]
-        found[name.replace(".jsonl", ".txt")] = "\n".join(lines) + "\n"
+        found[name.replace(".jsonl", ".txt")] = text_file([f"{q}\t{scenario_line(ask(q))}" for q in questions(name)])
     return found
 
 

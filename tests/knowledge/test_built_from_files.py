@@ -51,11 +51,12 @@ def test_a_start_without_a_cache_shows_exactly_the_golden_answers(
     assert differences() == []
 
 
-def test_a_start_from_the_compiled_cache_shows_the_same_answers_without_reading_the_data(
+def test_a_start_from_the_compiled_cache_shows_the_same_answers_without_building_anything(
     new_process: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("STATUSBOT_CACHE_DIR", str(tmp_path))
     knowledge.ask("what code for duplicate email?")  # the first start builds and stores
+    phrases = knowledge.situations()  # as the quiz bank reads them
     stored = sorted(os.listdir(tmp_path))
     # label-version-key.suffix: one file per built object, the scenario index with its arrays
     assert [re.sub(r"-[^-]+-[0-9a-f]{24}\.", ".", name) for name in stored] == [
@@ -76,6 +77,7 @@ def test_a_start_from_the_compiled_cache_shows_the_same_answers_without_reading_
     monkeypatch.setattr(catalogue_loader, "load_situations", not_again)
     monkeypatch.setattr(scenario_index, "build_index", not_again)
     assert differences() == []
+    assert knowledge.situations() == phrases and len(phrases) == 163
     assert sorted(os.listdir(tmp_path)) == stored  # read, not written again
 
 

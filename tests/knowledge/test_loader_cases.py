@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.catalogue_loader import DATA_DIR, load_catalogue, load_situations, parse_toml
+from knowledge.catalogue_loader import DATA_DIR, display_path, load_catalogue, load_situations, parse_toml
 from knowledge.compiled import code_origins
 from knowledge.fields import CatalogueError
 from knowledge.scenario_language import read_language
@@ -271,7 +271,7 @@ CASES = [
 
 def load_everything(data: Path, file: str) -> None:
     if file == "language.toml":
-        read_language(parse_toml(data / file), "language.toml")
+        read_language(parse_toml(data / file), display_path(data / file))  # as the engine names it
         return
     catalogue = load_catalogue(data)
     codes, origins = code_origins(catalogue.statuses)
