@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import hypothesis
 import hypothesis.configuration
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 if TYPE_CHECKING:
     from bot.storage.house_rules import HouseRuleStore
@@ -239,6 +239,17 @@ def pg_schema() -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A migrated SQLite database of the test's own, disposed of afterwards."""
+    from bot.storage.database import make_engine, migrate
+
+    made = make_engine(f"sqlite:///{tmp_path / 'statusbot.sqlite3'}")
+    migrate(made)
+    yield made
+    made.dispose()
 
 
 def no_house_rules() -> HouseRuleStore:

@@ -3,16 +3,12 @@ bad input and a lost database change nothing and hold no answer up."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import Engine, create_engine
 
 from bot.conversation import Conversation, Place, User, default_quiz
 from bot.platform import Platform
 from bot.quiz.chat import QuizChat
-from bot.storage.database import make_engine, migrate
 from knowledge import knowledge
 
 SLACK = Platform("slack", private_answers=True, shared=True)
@@ -22,17 +18,9 @@ AS_ADMIN = HERE._replace(moderator=True)
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    made = make_engine(f"sqlite:///{tmp_path / 'statusbot.sqlite3'}")
-    migrate(made)
-    yield made
-    made.dispose()
-
-
-@pytest.fixture
-def talk(engine: Engine) -> Conversation:
+def talk(sqlite_engine: Engine) -> Conversation:
     kb = knowledge()
-    return Conversation(kb, platform=SLACK, quiz=lambda: default_quiz(kb, engine))
+    return Conversation(kb, platform=SLACK, quiz=lambda: default_quiz(kb, sqlite_engine))
 
 
 def said(talk: Conversation, text: str, user: User = BOSS, place: Place = AS_ADMIN) -> tuple[str, str]:

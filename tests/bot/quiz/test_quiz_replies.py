@@ -7,8 +7,6 @@ known, so each reply is pinned whole.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -21,7 +19,6 @@ from bot.quiz.packs import load_pack
 from bot.quiz.service import QuizService
 from bot.quiz.typed import letter_named, tolerance
 from bot.reply import Action, Field, Reply
-from bot.storage.database import make_engine, migrate
 from bot.storage.quiz_store import QuizStore
 from knowledge import knowledge, situations
 from tests.bot.quiz.test_game import FakeClock
@@ -59,17 +56,9 @@ def bank(tmp_path_factory: pytest.TempPathFactory) -> Bank:
     return Bank(KB, situations(), load_pack(path))
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Engine]:
-    made = make_engine(f"sqlite:///{tmp_path / 'quiz.sqlite3'}")
-    migrate(made)
-    yield made
-    made.dispose()
-
-
-def chat_on(db: Engine, bank: Bank, clock: FakeClock) -> QuizChat:
+def chat_on(sqlite_engine: Engine, bank: Bank, clock: FakeClock) -> QuizChat:
     """A process of the bot on the shared database."""
-    return QuizChat(KB, bank, QuizService(QuizStore(db, clock, questions=bank.by_id.get), bank, KB, clock))
+    return QuizChat(KB, bank, QuizService(QuizStore(sqlite_engine, clock, questions=bank.by_id.get), bank, KB, clock))
 
 
 def start(chat: QuizChat, argument: str, by: Player = ANA, game: int = 1) -> list[Reply]:
@@ -98,9 +87,9 @@ def question_one(footer: str) -> Reply:
     )
 
 
-def test_a_game_with_buttons_from_start_to_leaderboard(db: Engine, bank: Bank) -> None:
+def test_a_game_with_buttons_from_start_to_leaderboard(sqlite_engine: Engine, bank: Bank) -> None:
     clock = FakeClock()
-    chat = chat_on(db, bank, clock)
+    chat = chat_on(sqlite_engine, bank, clock)
     assert start(chat, "pack:ours questions:2 seconds:20") == [question_one("20 s to pick an answer · one answer each")]
     clock.advance(12)
     assert chat.countdown("C1") == [question_one("8 s left to pick an answer · one answer each")]
@@ -200,9 +189,9 @@ def test_a_game_with_buttons_from_start_to_leaderboard(db: Engine, bank: Bank) -
     assert chat.tick("C1") == []
 
 
-def test_a_typed_team_game_read_back_by_another_process(db: Engine, bank: Bank) -> None:
+def test_a_typed_team_game_read_back_by_another_process(sqlite_engine: Engine, bank: Bank) -> None:
     clock = FakeClock()
-    chat = chat_on(db, bank, clock)
+    chat = chat_on(sqlite_engine, bank, clock)
     typed_question = Reply(
         title="Question 1 of 1",  # the pack's other question has no code to type
         text=(
@@ -232,7 +221,7 @@ def test_a_typed_team_game_read_back_by_another_process(db: Engine, bank: Bank) 
         "1. Ana [Blue]: 150 pts (1/1 right)\n2. Cai [Red]: 0 pts (0/0 right)\n3. Ben [Blue]: 0 pts (0/1 right)",
     )
     teams = Field("Teams", "Blue: 150 pts\nRed: 0 pts")
-    other = chat_on(db, bank, clock)  # another process rebuilds the game from the database
+    other = chat_on(sqlite_engine, bank, clock)  # another process rebuilds the game from the database
     assert other.command("score", "", BEN, HERE) == [
         Reply(title="Scores after 0 of 1 question", fields=(standings, teams), colour="green")
     ]
@@ -252,16 +241,16 @@ def test_a_typed_team_game_read_back_by_another_process(db: Engine, bank: Bank) 
     assert chat.command("join", "blue", CAI, HERE) == [told("No game is running here. Start one with /quiz start.")]
 
 
-def test_typed_answers_by_letter_and_by_a_code_not_offered(db: Engine, bank: Bank) -> None:
+def test_typed_answers_by_letter_and_by_a_code_not_offered(sqlite_engine: Engine, bank: Bank) -> None:
     clock = FakeClock()
-    chat = chat_on(db, bank, clock)
+    chat = chat_on(sqlite_engine, bank, clock)
     start(chat, "pack:ours mode:typed seconds:20", game=2)
     clock.advance(4)
     assert chat.typed("(b)", BEN, HERE) == [told("Answer recorded.")]  # B. 422 Unprocessable Content
     assert chat.typed("d.", CAI, HERE) == [told("Right! +165 points.")]
     assert chat.typed("E", ANA, HERE) == []  # no choice is shown as E, and it names no code
     assert chat.typed("418", ANA, HERE) == [told("Answer recorded.")]
-    game = chat_on(db, bank, clock).service.current("C1")
+    game = chat_on(sqlite_engine, bank, clock).service.current("C1")
     assert game is not None
     assert {pid: (s.points, s.correct, s.answered) for pid, s in game.standings.items()} == {
         "u2": (0, 0, 1),
@@ -270,15 +259,15 @@ def test_typed_answers_by_letter_and_by_a_code_not_offered(db: Engine, bank: Ban
     }
 
 
-def test_a_button_game_ignores_typed_text(db: Engine, bank: Bank) -> None:
-    chat = chat_on(db, bank, FakeClock())
+def test_a_button_game_ignores_typed_text(sqlite_engine: Engine, bank: Bank) -> None:
+    chat = chat_on(sqlite_engine, bank, FakeClock())
     start(chat, "pack:ours")
     assert chat.typed("409", BEN, HERE) == []
     assert chat.typed("d", BEN, HERE) == []
 
 
-def test_start_refusals_say_what_would_work(db: Engine, bank: Bank) -> None:
-    chat = chat_on(db, bank, FakeClock())
+def test_start_refusals_say_what_would_work(sqlite_engine: Engine, bank: Bank) -> None:
+    chat = chat_on(sqlite_engine, bank, FakeClock())
     assert chat.command("start", "questions:0", BEN, HERE) == [
         told("That game can't start", f"questions must be a whole number from 1 to 50.\n{QUIZ_HELP}")
     ]
@@ -312,11 +301,13 @@ def test_longer_typed_names_forgive_more_misspellings() -> None:
     assert [tolerance("x" * n) for n in (1, 4, 5, 8, 9, 30)] == [100.0, 100.0, 85.0, 85.0, 78.0, 78.0]
 
 
-def test_a_game_goes_on_after_a_restart_whose_packs_no_longer_have_its_questions(db: Engine, bank: Bank) -> None:
+def test_a_game_goes_on_after_a_restart_whose_packs_no_longer_have_its_questions(
+    sqlite_engine: Engine, bank: Bank
+) -> None:
     clock = FakeClock()
-    start(chat_on(db, bank, clock), "pack:ours questions:2 seconds:20")
+    start(chat_on(sqlite_engine, bank, clock), "pack:ours questions:2 seconds:20")
     without = Bank(KB, situations())  # the pack was removed before the restart
-    chat = chat_on(db, without, clock)
+    chat = chat_on(sqlite_engine, without, clock)
     clock.advance(5)
     assert chat.countdown("C1") == [question_one("15 s left to pick an answer · one answer each")._replace(text="")]
     assert chat.click(f"{GAME}:0:3", ANA, HERE) == [told("Right! +163 points.")]
@@ -326,9 +317,11 @@ def test_a_game_goes_on_after_a_restart_whose_packs_no_longer_have_its_questions
     )
 
 
-def test_a_typed_game_goes_on_after_a_restart_whose_packs_no_longer_have_its_questions(db: Engine, bank: Bank) -> None:
+def test_a_typed_game_goes_on_after_a_restart_whose_packs_no_longer_have_its_questions(
+    sqlite_engine: Engine, bank: Bank
+) -> None:
     clock = FakeClock()
-    start(chat_on(db, bank, clock), "pack:ours mode:typed seconds:20", game=2)
-    chat = chat_on(db, Bank(KB, situations()), clock)
+    start(chat_on(sqlite_engine, bank, clock), "pack:ours mode:typed seconds:20", game=2)
+    chat = chat_on(sqlite_engine, Bank(KB, situations()), clock)
     clock.advance(5)
     assert chat.typed("409", BEN, HERE) == [told("Right! +163 points.")]
