@@ -26,7 +26,6 @@ import multiprocessing
 import os
 import random
 import resource
-import sys
 import tempfile
 import time
 import uuid
@@ -306,37 +305,57 @@ def several_processes(
     print(f"  exactly one first-correct: {good} of {with_correct} questions answered correctly")
 
 
+# the options of the several-process mode, and their values when not given
+SEVERAL = {"db": "sqlite,postgresql", "games": 200, "players": 8, "questions": 3, "drop": 0.2, "rate": 0.0}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, help="one process: GAMES PLAYERS QUESTIONS (1000 20 3)")
     parser.add_argument("--processes", type=int, default=0, help="several processes answering at once")
-    parser.add_argument("--db", default="sqlite,postgresql")
-    parser.add_argument("--games", type=int, default=200)
-    parser.add_argument("--players", type=int, default=8)
-    parser.add_argument("--questions", type=int, default=3)
-    parser.add_argument("--drop", type=float, default=0.2, help="share of answers that rebuild the game first")
-    parser.add_argument("--rate", type=float, default=0.0, help="answers per second offered (0: back to back)")
-    parser.add_argument("--lockstep", action="store_true", help="every process answers the same game at once")
-    args = parser.parse_args()
-    several = ("--db", "--games", "--players", "--questions", "--drop", "--rate", "--lockstep")
-    if args.processes < 0 or any(size <= 0 for size in args.sizes):
+    # not given: left out of the namespace, so a mode they do not apply to can name them
+    several = parser.add_argument_group("with --processes")
+    several.add_argument("--db", help="engines, comma-separated (sqlite,postgresql)", default=argparse.SUPPRESS)
+    several.add_argument("--games", type=int, default=argparse.SUPPRESS)
+    several.add_argument("--players", type=int, default=argparse.SUPPRESS)
+    several.add_argument("--questions", type=int, default=argparse.SUPPRESS)
+    several.add_argument(
+        "--drop", type=float, help="share of answers that rebuild the game first (0.2)", default=argparse.SUPPRESS
+    )
+    several.add_argument(
+        "--rate", type=float, help="answers per second offered (0: back to back)", default=argparse.SUPPRESS
+    )
+    several.add_argument(
+        "--lockstep", action="store_true", help="every process answers the same game at once", default=argparse.SUPPRESS
+    )
+    args = vars(parser.parse_args())
+    processes: int = args.pop("processes")
+    sizes: list[int] = args.pop("sizes")
+    if processes < 0 or any(size <= 0 for size in sizes):
         parser.error("--processes and the sizes must be positive")
-    if args.processes and args.sizes:
-        parser.error("with --processes, give the sizes as --games, --players and --questions")
-    if not args.processes:
-        given = [option for option in several if any(a.split("=")[0] == option for a in sys.argv[1:])]
-        if given:
-            parser.error(f"{', '.join(given)}: only with --processes N (one process runs on SQLite)")
-        if len(args.sizes) > 3:
+    if not processes:
+        if args:
+            given = ", ".join(f"--{name}" for name in args)
+            parser.error(f"{given}: only with --processes N (one process runs on SQLite)")
+        if len(sizes) > 3:
             parser.error("at most three sizes: GAMES PLAYERS QUESTIONS")
-        sizes: list[int] = args.sizes
         games, players, questions = [*sizes, *(1000, 20, 3)[len(sizes) :]]
         single_process(games, players, questions)
         return
+    if sizes:
+        parser.error("with --processes, give the sizes as --games, --players and --questions")
+    chosen = {**SEVERAL, "lockstep": False, **args}
     print(f"machine speed {machine_speed():.0f} ns per probe loop (about 500 on a quiet machine)")
-    for kind in args.db.split(","):
+    for kind in chosen["db"].split(","):
         several_processes(
-            kind, args.processes, args.games, args.players, args.questions, args.drop, args.rate, args.lockstep
+            kind,
+            processes,
+            chosen["games"],
+            chosen["players"],
+            chosen["questions"],
+            chosen["drop"],
+            chosen["rate"],
+            chosen["lockstep"],
         )
 
 
