@@ -24,9 +24,9 @@ from bot.reply import Action, Field, Reply
 from bot.storage.quiz_store import QuizStore
 from knowledge import CatalogueError
 from tests.bot.quiz.test_game import FakeClock
-from tests.bot.quiz.test_quiz_replies import ANA, BEN, CAI, GAME, HERE, KB, PACK, bank, chat_on, db, start, told
+from tests.bot.quiz.test_quiz_replies import ANA, BEN, CAI, GAME, HERE, KB, PACK, bank, chat_on, start, told
 
-__all__ = ["bank", "db"]  # the fixtures, shared with the replies' tests
+__all__ = ["bank"]  # the fixture, shared with the replies' tests
 
 
 def slug_question(answer: int = 0) -> Question:
@@ -57,9 +57,9 @@ def game_of(*questions: Question, seconds: int = 20, teams: bool = False) -> tup
 
 
 # -- games ----------------------------------------------------------------------
-def test_a_game_nobody_wins_ends_without_a_winner_fastest_or_streak(db: Engine, bank: Bank) -> None:
+def test_a_game_nobody_wins_ends_without_a_winner_fastest_or_streak(sqlite_engine: Engine, bank: Bank) -> None:
     clock = FakeClock()
-    chat = chat_on(db, bank, clock)
+    chat = chat_on(sqlite_engine, bank, clock)
     start(chat, "pack:ours questions:1")
     clock.advance(3)
     chat.click(f"{GAME}:0:0", BEN, HERE)  # 400 Bad Request: wrong
@@ -73,9 +73,9 @@ def test_a_game_nobody_wins_ends_without_a_winner_fastest_or_streak(db: Engine, 
     ]
 
 
-def test_a_question_nobody_got_right_says_so_at_the_reveal(db: Engine, bank: Bank) -> None:
+def test_a_question_nobody_got_right_says_so_at_the_reveal(sqlite_engine: Engine, bank: Bank) -> None:
     clock = FakeClock()
-    chat = chat_on(db, bank, clock)
+    chat = chat_on(sqlite_engine, bank, clock)
     start(chat, "pack:ours questions:2 seconds:20")
     chat.click(f"{GAME}:0:0", BEN, HERE)  # 400 Bad Request: wrong
     clock.advance(20)
@@ -89,8 +89,8 @@ def test_a_question_nobody_got_right_says_so_at_the_reveal(db: Engine, bank: Ban
     )
 
 
-def test_scores_before_anyone_answered(db: Engine, bank: Bank) -> None:
-    chat = chat_on(db, bank, FakeClock())
+def test_scores_before_anyone_answered(sqlite_engine: Engine, bank: Bank) -> None:
+    chat = chat_on(sqlite_engine, bank, FakeClock())
     start(chat, "pack:ours questions:1")
     assert chat.command("score", "", ANA, HERE) == [
         Reply(
@@ -101,13 +101,13 @@ def test_scores_before_anyone_answered(db: Engine, bank: Bank) -> None:
     ]
 
 
-def test_a_restart_that_closes_games_says_so_and_keeps_the_scores(db: Engine, bank: Bank) -> None:
+def test_a_restart_that_closes_games_says_so_and_keeps_the_scores(sqlite_engine: Engine, bank: Bank) -> None:
     clock = FakeClock()
-    chat = chat_on(db, bank, clock)
+    chat = chat_on(sqlite_engine, bank, clock)
     start(chat, "pack:ours questions:2 seconds:20")
     clock.advance(3)
     chat.click(f"{GAME}:0:0", BEN, HERE)
-    assert chat_on(db, bank, clock).after_restart(close=True) == {
+    assert chat_on(sqlite_engine, bank, clock).after_restart(close=True) == {
         "C1": [
             Reply(title="The quiz bot restarted", text="This game has ended; its scores are kept."),
             Reply(
@@ -121,11 +121,11 @@ def test_a_restart_that_closes_games_says_so_and_keeps_the_scores(db: Engine, ba
     assert chat.command("leaderboard", "", ANA, HERE)[0].text == "1. Ben: 0 pts · 1 game · 0 wins"
 
 
-def test_resuming_after_a_restart_keeps_games_running_unless_asked_to_close(db: Engine, bank: Bank) -> None:
+def test_resuming_after_a_restart_keeps_games_running_unless_asked_to_close(sqlite_engine: Engine, bank: Bank) -> None:
     clock = FakeClock()
-    chat = chat_on(db, bank, clock)
+    chat = chat_on(sqlite_engine, bank, clock)
     start(chat, "pack:ours questions:2 seconds:20")
-    service = QuizService(QuizStore(db, clock, questions=bank.by_id.get), bank, KB, clock)
+    service = QuizService(QuizStore(sqlite_engine, clock, questions=bank.by_id.get), bank, KB, clock)
     [(channel, step)] = service.resume()
     assert channel == "C1" and step.events == [] and step.game is not None and step.game.phase == "asking"
     assert service.store.running() == ["C1"]
@@ -182,8 +182,8 @@ def test_tied_teams_rank_by_the_sum_of_their_members_times() -> None:
 
 
 # -- practice ----------------------------------------------------------------------
-def test_a_practice_question_is_private_and_each_button_names_its_choice(db: Engine, bank: Bank) -> None:
-    chat = chat_on(db, bank, FakeClock())
+def test_a_practice_question_is_private_and_each_button_names_its_choice(sqlite_engine: Engine, bank: Bank) -> None:
+    chat = chat_on(sqlite_engine, bank, FakeClock())
     with mock.patch("bot.quiz.chat.random.randrange", return_value=12345):
         [reply] = chat.command("practice", "", ANA, HERE)
     assert (reply.title, reply.colour, reply.private) == ("Practice", "blue", True)
@@ -198,8 +198,8 @@ def test_a_practice_question_is_private_and_each_button_names_its_choice(db: Eng
         assert action.label == f"{letter}. {source.choices[int(index)]}"
 
 
-def test_practice_answers_say_right_or_not_and_the_box(db: Engine, bank: Bank) -> None:
-    chat = chat_on(db, bank, FakeClock())
+def test_practice_answers_say_right_or_not_and_the_box(sqlite_engine: Engine, bank: Bank) -> None:
+    chat = chat_on(sqlite_engine, bank, FakeClock())
     right, following = chat.practice_click("v1:pack:ours:1|7|0", ANA, HERE)
     assert right == told("Right!", "House rule: a slug is unique.\n(Box 2 of 5.)")
     assert following.title == "Practice" and "pack:ours:1|" not in following.actions[0].value
@@ -237,9 +237,11 @@ def test_the_drill_draws_mostly_from_low_boxes_so_mastered_questions_recede() ->
         ),
     ],
 )
-def test_settings_that_match_nothing_say_what_to_change(db: Engine, bank: Bank, argument: str, hint: str) -> None:
+def test_settings_that_match_nothing_say_what_to_change(
+    sqlite_engine: Engine, bank: Bank, argument: str, hint: str
+) -> None:
     with mock.patch("bot.quiz.service.uuid.uuid4", return_value=uuid.UUID(int=1)):
-        replies = chat_on(db, bank, FakeClock()).command("start", argument, ANA, HERE)
+        replies = chat_on(sqlite_engine, bank, FakeClock()).command("start", argument, ANA, HERE)
     assert replies == [told("No questions match those settings.", hint)]
 
 
