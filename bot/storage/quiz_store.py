@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 
-from bot.quiz.game import Clock, Game, Player, Settings
+from bot.quiz.game import Clock, Game, Outcome, Player, Settings
 from bot.quiz.question import Question
 from bot.storage import schema as t
 
@@ -200,6 +200,16 @@ def _new_answer(values: Sequence[Any]) -> _NewAnswer:
 _NO_COPY = 2**31 - 1  # a seq past every answer: nothing is read along with the row of a game not kept here
 
 
+def _replayed(game: Game, player: Player, choice: int, at: float) -> Outcome:
+    """The game's verdict on a stored answer, scored at the moment it was given (speed points depend on it)."""
+    real_clock = game.clock
+    game.clock = lambda: at
+    try:
+        return game.answer(player, choice)
+    finally:
+        game.clock = real_clock
+
+
 def _state(row: Any) -> tuple[Any, ...]:
     return row["current"], row["asked_at"], row["deadline"], row["status"]
 
@@ -357,18 +367,13 @@ class QuizStore:
             new = [_new_answer(r) for r in c.execute(_ANSWERS_AFTER, {"b_game": game.id, "b_after": cached.seq})]
             if len(new) != versions:
                 return None
-        real_clock = game.clock
-        try:
-            for answer in new:
-                if answer.number != game.index:
-                    return None
-                game.clock = lambda at=answer.at: at  # type: ignore[misc]
-                outcome = game.answer(Player(answer.player_id, answer.player_name), answer.choice)
-                if outcome.status != "accepted" or (outcome.first, outcome.points) != (answer.first, answer.points):
-                    return None
-        finally:
-            game.clock = real_clock
-        return _Cached(row["version"], new[-1].seq if new else cached.seq, cached.state, game)
+        for answer in new:
+            if answer.number != game.index:
+                return None
+            outcome = _replayed(game, Player(answer.player_id, answer.player_name), answer.choice, answer.at)
+            if outcome.status != "accepted" or (outcome.first, outcome.points) != (answer.first, answer.points):
+                return None
+        return _Cached(row["version"], new[-1].seq, cached.state, game)  # new holds one answer per version step
 
     def _stored_question(self, row: Any) -> Question:
         """A stored question with the choices in the order shown; the bank supplies its words."""
@@ -395,7 +400,6 @@ class QuizStore:
                 game.joined.add(player_id)
                 team_names[player_id] = name or player_id
         answers = c.execute(_GAME_ANSWERS, {"b_game": row["id"]}).mappings().all()
-        real_clock = game.clock
         running = row["status"] == "running"
         for number in range(len(questions)):
             deadline = deadlines.get(number)
@@ -404,11 +408,9 @@ class QuizStore:
             game.ask(number, deadline - settings.seconds)
             for answer in answers:
                 if answer["number"] == number:
-                    game.clock = lambda at=answer["at"]: at  # type: ignore[misc]
-                    game.answer(Player(answer["player_id"], answer["player_name"]), answer["choice"])
+                    _replayed(game, Player(answer["player_id"], answer["player_name"]), answer["choice"], answer["at"])
             if number < row["current"] or not running:
                 game.close()
-        game.clock = real_clock
         game.index = row["current"]
         names = {**team_names, **{a["player_id"]: a["player_name"] for a in answers}}
         for player_id in game.joined:
