@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -163,6 +164,17 @@ hypothesis.configuration.set_hypothesis_home_dir(os.path.join(os.environ["HOME"]
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Leave nothing behind: the run's temporary home goes with it."""
     shutil.rmtree(os.environ["HOME"], ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """Puts the root logger back after each test: ``statusbot slack``/``discord`` run in-process install a
+    handler on the stream pytest captured for that test, which is closed once the test ends."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)

@@ -279,7 +279,8 @@ def test_a_missed_practice_question_comes_back_three_questions_later_in_any_proc
     where = Where("W1", "C20")
     [reply] = processes[0].command("practice", "", ANA, where)
     asked = []
-    for n in range(10):
+    # eight answers: asked[0] is in the last five asked from the fourth on, so only its queued return brings it back
+    for n in range(8):
         question_id = reply.actions[0].value.split(":", 1)[1].split("|")[0]
         asked.append(question_id)
         miss = n in (0, 4)
