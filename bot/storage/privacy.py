@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Table, delete, insert, or_, select, update
 
 from bot.storage import schema as t
 from bot.storage.team_store import KEEP_UNRATED_SECONDS, UNRATED
@@ -70,12 +70,21 @@ def forget(c: Connection, workspace: str, person: str) -> Forgotten:
     and a question they were first to answer right has no first answer any more. Nobody else's rows change.
     Returns the running games they were in: the caller re-scores those (:meth:`QuizStore.rescore`), so each goes
     on without them."""
-    in_workspace = select(t.games.c.id).where(t.games.c.workspace == workspace)
-    running = select(t.games.c.id).where(t.games.c.workspace == workspace, t.games.c.status == "running")
+    games = t.games.c
+    in_workspace = select(games.id).where(games.workspace == workspace)
+    running = select(games.id).where(games.workspace == workspace, games.status == "running")
     if c.dialect.name == "postgresql":  # SQLite's write lock is already held from BEGIN IMMEDIATE
-        # every running game of the workspace first, in the order every action takes them (so a click racing
-        # this waits rather than deadlocks): an answer the person gives meanwhile cannot be deleted unseen
-        c.execute(running.order_by(t.games.c.id).with_for_update())
+        # Every game this touches, and every running game of the workspace, before any other row and in the order
+        # every click and the retention purge take them, so whoever comes second waits instead of deadlocking; and
+        # an answer the person gives meanwhile cannot be deleted unseen.
+        theirs = or_(
+            games.status == "running",
+            games.starter_id == person,
+            games.id.in_(select(t.answers.c.game_id).where(t.answers.c.player_id == person)),
+            games.id.in_(select(t.teams.c.game_id).where(t.teams.c.player_id == person)),
+            games.id.in_(select(t.questions.c.game_id).where(t.questions.c.first_correct == person)),
+        )
+        c.execute(select(games.id).where(games.workspace == workspace, theirs).order_by(games.id).with_for_update())
     touched = set(
         c.execute(running.where(t.games.c.id.in_(select(t.answers.c.game_id).where(t.answers.c.player_id == person))))
         .scalars()
@@ -93,7 +102,6 @@ def forget(c: Connection, workspace: str, person: str) -> Forgotten:
         where = columns[holder.workspace] == workspace if holder.workspace else columns.game_id.in_(in_workspace)
         result = c.execute(delete(holder.table).where(columns[holder.person] == person, where))
         deleted[holder.noun] = deleted.get(holder.noun, 0) + max(result.rowcount, 0)
-    games = t.games.c
     c.execute(
         update(t.games)
         .where(games.workspace == workspace, games.starter_id == person)
@@ -150,7 +158,9 @@ def purge(engine: Engine, days: int, now: float) -> Purged:
     while True:
         with engine.begin() as c:
             old = select(g.id).where(g.status == "finished", g.finished_at < cutoff, g.purged_at.is_(None))
-            ids = list(c.execute(old.limit(PURGE_BATCH)).scalars())
+            # the games first, as forget-me takes them; one held elsewhere (forget-me, another process's purge) is
+            # left for the next purge rather than waited for
+            ids = list(c.execute(old.order_by(g.id).limit(PURGE_BATCH).with_for_update(skip_locked=True)).scalars())
             if not ids:
                 break
             for table in (t.questions, t.answers, t.teams):

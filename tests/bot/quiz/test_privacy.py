@@ -292,3 +292,55 @@ def test_forget_me_waits_for_an_answer_being_stored_and_deletes_it_too(engine):
     assert forgotten[0].deleted["quiz answer"] == 1 and forgotten[0].running_games == [game.id]
     with engine.connect() as c:
         assert c.execute(select(t.answers.c.player_id).where(t.answers.c.player_id == BEN.id)).all() == []
+
+
+def test_forget_me_and_the_retention_purge_never_deadlock_over_an_old_game(engine):
+    """Both take the games they touch before any other row. While something else holds an old game Ben started and
+    answered first in, forget-me waits for it without holding Ben's rows, and the purge leaves that game for its
+    next run instead of waiting; released, forget-me finishes and the next purge takes the game."""
+    import threading
+
+    from bot.storage.privacy import forget
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: the race needs PostgreSQL's row locks")
+    clock = FakeClock()
+    quiz = service(engine, clock)
+    play(quiz, clock, "W1", "C1", BEN, ANA)
+    clock.advance(100 * DAY)
+    with engine.connect() as c:
+        game_id = c.execute(select(t.games.c.id)).scalar_one()
+    done: dict[str, Any] = {}
+
+    def run(name: str, work: Any) -> threading.Thread:
+        def target() -> None:
+            try:
+                done[name] = work()
+            except Exception as error:  # a deadlock shows here as the database's error
+                done[name] = error
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        return thread
+
+    def forget_ben() -> Any:
+        with engine.begin() as c:
+            return forget(c, "W1", BEN.id)
+
+    with engine.connect() as holder:  # another process's purge or forget-me, holding the old game
+        holder.begin()
+        holder.execute(select(t.games.c.id).where(t.games.c.id == game_id).with_for_update())
+        forgetting = run("forget", forget_ben)
+        forgetting.join(0.5)
+        assert forgetting.is_alive()  # waiting for the game
+        purging = run("purge", lambda: purge(engine, 90, clock.now))
+        purging.join(10)
+        assert done.get("purge") == (0, 0)  # the held game is left for the next purge, and nothing waited on Ben's rows
+        holder.commit()
+    forgetting.join(10)
+    assert done["forget"].deleted["quiz answer"] == 1 and done["forget"].deleted["game result"] == 1
+    assert purge(engine, 90, clock.now) == (1, 0)
+    with engine.connect() as c:
+        assert c.execute(select(t.games.c.starter_id)).scalars().all() == [""]
+        assert c.execute(select(t.results.c.player_id)).scalars().all() == ["u1"]  # Ana's score stays
+        assert c.execute(select(t.answers)).all() == [] and c.execute(select(t.questions)).all() == []
