@@ -12,6 +12,7 @@ import Stemmer
 
 from knowledge.fields import CatalogueError, Fields
 from knowledge.text import words
+from knowledge.validators import Conditions, outcome
 
 
 class Numbers(NamedTuple):
@@ -28,6 +29,7 @@ class Numbers(NamedTuple):
     support_words: frozenset[str] = frozenset()
     numeric_parameters: frozenset[str] = frozenset()
     version_words: frozenset[str] = frozenset()
+    conditions: Conditions | None = None
 
 
 NUMBER_SAYINGS = (
@@ -41,6 +43,10 @@ NUMBER_SAYINGS = (
     "method_unsupported",
     "bad_parameter",
     "version_unsupported",
+    "condition_stale",
+    "condition_current",
+    "condition_failed",
+    "condition_holds",
 )
 
 
@@ -68,6 +74,12 @@ def read_numbers(section: Fields) -> Numbers:
         support_words=frozenset(words(section.text("support_words"))),
         numeric_parameters=frozenset(words(section.text("numeric_parameters"))),
         version_words=frozenset(words(section.text("version_words"))),
+        conditions=Conditions(
+            fetch=_cues(section, "fetch_conditions"),
+            write=_cues(section, "write_conditions"),
+            validators=_cues(section, "validator_names"),
+            write_methods=frozenset(words(section.text("write_methods"))),
+        ),
     )
     section.done()
     return numbers
@@ -545,9 +557,14 @@ def relationship(text: str, numbers: Numbers, code_words: frozenset[str] = froze
     An amount against a limit ("6mb" against "caps at 5mb"), a range against the length of what is
     asked for, a negative amount, a number parameter given a word ("?limit=banana"), two major
     versions, or a method sent to a route said to support another ("DELETE sent, route only does
-    GET"). ``code_words`` are the words after which a three-digit number is a status code
-    ("returns 403"), not an amount.
+    GET"); first of all, a conditional request's validator against the resource's (knowledge/validators.py).
+    ``code_words`` are the words after which a three-digit number is a status code ("returns 403"), not an
+    amount.
     """
+    if numbers.conditions is not None:
+        condition = outcome(text, numbers.conditions)
+        if condition:  # before the versions: "etag v7, current v9" compares two tags, not protocol versions
+            return numbers.say[f"condition_{condition}"]
     lowered = text.lower()
     plain = words(lowered)
     methods = {t for t in plain if t in numbers.methods}

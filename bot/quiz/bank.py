@@ -38,6 +38,16 @@ def _rng(key: str) -> random.Random:
     return random.Random(zlib.crc32(key.encode()))
 
 
+_QUESTION_START = frozenset(
+    ["what", "which", "should", "how", "when", "why", "is", "are", "do", "does", "can", "could", "would"]
+)
+
+
+def _asks(phrase: str) -> bool:
+    """True for a phrase written as a question ("what do i return when…", "…allowed??")."""
+    return "?" in phrase or phrase.split(maxsplit=1)[0].lower() in _QUESTION_START
+
+
 def _quizzable(status: Status) -> bool:
     return status.official and not status.unused and not status.deprecated
 
@@ -198,12 +208,16 @@ class Bank:
     # -- situations, meanings, families --------------------------------------------------
     def _situations(self, situations: Iterable[Situation]) -> list[Question]:
         questions = []
-        for number, situation in enumerate(situations):
+        for situation in situations:
             status = self.kb.primary(situation.code)
             if status is None or not _quizzable(status) or situation.origin:
                 continue
-            qid = f"situation:{situation.code}:{number}"
+            # named by its reason, not its place among the situations: a game or practice drill stored before
+            # someone adds a situation still finds its own question afterwards
+            qid = f"situation:{situation.code}:{zlib.crc32(situation.reason.encode()):08x}"
             phrases = [p for p in situation.phrases if len(p.split()) >= 4]
+            # a situation stated reads better in a prompt than a question someone asked about it
+            phrases = [p for p in phrases if not _asks(p)] or phrases
             _rng(qid).shuffle(phrases)
             prompts = ((f"Situation: “{phrase}”. Which status code fits?", phrase) for phrase in phrases)
             prompt, phrase = next(((p, s) for p, s in prompts if self._clean(p, situation.code)), ("", ""))

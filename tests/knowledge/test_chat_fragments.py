@@ -192,3 +192,64 @@ def test_a_single_word_is_judged_on_its_match(word, expected):
 @pytest.mark.parametrize("text", ["how many calories in a banana", "prod is on fire"])
 def test_two_familiar_words_without_a_word_of_http_are_not_enough(text):
     assert ask(text).matches == ()
+
+
+@pytest.mark.parametrize(
+    "text,outcome,expected",
+    [
+        ("if-none-match v7 but current etag is v9", "stale", 200),
+        ("ims hdr 1 mar, file changed 20 mar", "stale", 200),
+        ("The client's If-Modified-Since is 3 March, but the resource was modified on 9 March.", "stale", 200),
+        ('if-none-match "abc123", current etag "abc123"', "current", 304),
+        ("ims 10 mar, file last changed 2 mar", "current", 304),
+        ("file changed on march 2; the ims header says march 10", "current", 304),
+        ("PUT with if-match v3 but record is at v4", "failed", 412),
+        ("If-Unmodified-Since 2026-03-01, doc edited 2026-02-20, PUT", "holds", 200),
+        ("patch w/ etag 33a64df5, row now 33a64df5", "holds", 200),
+    ],
+)
+def test_a_conditional_request_compares_the_clients_validator_with_the_resources(text, outcome, expected):
+    said = {
+        "stale": "the resource changed after the clients copy which is out of date so the full current version is sent",
+        "current": "not modified unchanged since the clients cached copy which is still valid",
+        "failed": "precondition failed the resource changed since the client read it so the write is refused",
+        "holds": "the resource is unchanged since the client read it so the update is saved and succeeds",
+    }[outcome]
+    assert analyser().relationship(text) == said
+    assert top(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if-none-match on a GET, etag matches",  # one validator: the phrases decide
+        "ims 1 mar",
+        "etag v1, v2 and v3 in the changelog",  # three: which two are compared is not said
+        "v1 sunset was mar 1, today is mar 9",  # no conditional request
+        "req came in as HTTP/3.5, we only do 1.1",
+    ],
+)
+def test_without_two_validators_of_a_conditional_request_nothing_is_compared(text):
+    assert not analyser().relationship(text).startswith(("the resource", "not modified", "precondition"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "service unavailable at the cafeteria today",
+        "access forbidden to the server room w/o badge",
+        "redirect the meeting invite to the new room",
+        "my leave request got accepted",
+        "I asked for two weeks of paid time off in August.",
+        "the terraform state file is locked again",
+        "moved permanently to the lisbon office",
+        "1:1 with my manager at 3",
+    ],
+)
+def test_office_talk_in_http_words_gets_the_polite_not_sure(text):
+    assert ask(text).certainty == "abstain"
+
+
+def test_a_protocol_version_is_not_a_one_on_one_meeting():
+    assert top("req came in as HTTP/3.5, we only do 1.1") == 505
+    assert top("hotel wifi gateway makes guests sign in before any internet access") == 511

@@ -14,7 +14,7 @@ import pytest
 from bot.quiz.bank import Bank
 from bot.quiz.packs import load_packs
 from bot.quiz.question import Question
-from knowledge import knowledge, situations
+from knowledge import Situation, knowledge, situations
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def bank() -> Bank:
 def test_how_many_questions_of_each_kind(bank: Bank) -> None:
     assert Counter(q.kind for q in bank.questions) == Counter(
         {
-            "situation": 143,
+            "situation": 144,
             "meaning": 40,
             "code": 49,
             "family": 5,
@@ -35,9 +35,9 @@ def test_how_many_questions_of_each_kind(bank: Bank) -> None:
             "pack": 4,
         }
     )
-    assert len(bank.pool(typed=True)) == 260
-    assert [len(bank.pool(level=level)) for level in ("easy", "medium", "hard")] == [130, 114, 75]
-    assert [len(bank.pool(topic=topic)) for topic in ("2xx", "3xx", "4xx", "5xx", "mistakes")] == [59, 38, 147, 53, 9]
+    assert len(bank.pool(typed=True)) == 261
+    assert [len(bank.pool(level=level)) for level in ("easy", "medium", "hard")] == [131, 114, 75]
+    assert [len(bank.pool(topic=topic)) for topic in ("2xx", "3xx", "4xx", "5xx", "mistakes")] == [60, 38, 147, 53, 9]
 
 
 PINNED = [
@@ -81,17 +81,17 @@ PINNED = [
         situation="A user tries to update another user's profile They are logged in, but they don't have permission",
     ),
     Question(
-        id="situation:409:94",
+        id="situation:409:217d48b0",
         kind="situation",
-        prompt="Situation: “the user is already registered”. Which status code fits?",
-        choices=("409 Conflict", "413 Content Too Large", "415 Unsupported Media Type", "403 Forbidden"),
+        prompt="Situation: “duplicate email on signup”. Which status code fits?",
+        choices=("409 Conflict", "401 Unauthorized", "405 Method Not Allowed", "429 Too Many Requests"),
         answer=0,
         explanation="409 Conflict: the resource already exists.",
         level="easy",
         topic="4xx",
-        codes=(409, 413, 415, 403),
+        codes=(409, 401, 405, 429),
         learn=409,
-        situation="the user is already registered",
+        situation="duplicate email on signup",
     ),
     Question(
         id="meaning-to-code:409",
@@ -200,3 +200,20 @@ PINNED = [
 @pytest.mark.parametrize("question", PINNED, ids=[q.id for q in PINNED])
 def test_a_generated_question_as_the_player_sees_it(bank: Bank, question: Question) -> None:
     assert bank.by_id[question.id] == question
+
+
+def test_a_situation_added_to_the_data_leaves_every_other_questions_id_and_words_alone(bank: Bank) -> None:
+    """Stored games and practice drills name questions by id: after someone adds a situation in front of the others
+    and the bot restarts, each id must still be the same question."""
+    before = {q.id: q for q in bank.questions if q.kind == "situation"}
+    added = Situation(code=409, reason="a newly written situation", phrases=("two people book the same seat",))
+    after = Bank(knowledge(), (added, *situations()), load_packs())
+    kept = {q.id: q for q in after.questions if q.kind == "situation" and q.id in before}
+    assert kept == before
+    assert "situation:409:217d48b0" in kept  # the id a drill stored yesterday
+
+
+def test_situation_prompts_state_the_situation_rather_than_ask_about_it(bank: Bank) -> None:
+    prompts = [q.prompt for q in bank.questions if q.kind == "situation" and q.id.startswith("situation:")]
+    assert len(prompts) == 120
+    assert [p for p in prompts if "?”" in p or "“what " in p.lower() or "“should " in p.lower()] == []
