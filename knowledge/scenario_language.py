@@ -30,12 +30,15 @@ class Numbers(NamedTuple):
     numeric_parameters: frozenset[str] = frozenset()
     version_words: frozenset[str] = frozenset()
     conditions: Conditions | None = None
+    money_units: frozenset[str] = frozenset()
+    share_words: frozenset[str] = frozenset()
 
 
 NUMBER_SAYINGS = (
     "over_size",
     "over_count",
     "over_length",
+    "over_money",
     "within",
     "range_inside",
     "range_outside",
@@ -74,6 +77,8 @@ def read_numbers(section: Fields) -> Numbers:
         support_words=frozenset(words(section.text("support_words"))),
         numeric_parameters=frozenset(words(section.text("numeric_parameters"))),
         version_words=frozenset(words(section.text("version_words"))),
+        money_units=frozenset(words(section.text("money_units"))),
+        share_words=frozenset(words(section.text("share_words"))),
         conditions=Conditions(
             fetch=_cues(section, "fetch_conditions"),
             write=_cues(section, "write_conditions"),
@@ -233,7 +238,10 @@ class Analyser:
             rf"|\b(?P<called>{spaced})\s+(?:request\s+|response\s+)?header"
         )
         self._explain = [f" {' '.join(cue)} " for cue in language.explain]
-        self._howto = [f" {' '.join(cue)} " for cue in language.howto]
+        # "the server does not know how to satisfy it" describes a server; it does not ask how to do something
+        described = "".join(rf"(?<! {word})" for word in ("know", "knows", "knew"))
+        cues = "|".join(re.escape(" ".join(cue)) for cue in language.howto)
+        self._howto = re.compile(rf"{described} (?:{cues}) ") if cues else None
         self._cue_words = {cue[0]: keep for cue, keep in language.offtopic if len(cue) == 1}
         self._cue_phrases = [(f" {' '.join(cue)} ", keep) for cue, keep in language.offtopic if len(cue) > 1]
         self._chatter = _CueSet(language.chatter)
@@ -429,7 +437,7 @@ class Analyser:
             if factor < keep and cue in joined:
                 keep = factor
         language = self.language
-        howto = language.howto_keep < keep and any(cue in joined for cue in self._howto)
+        howto = language.howto_keep < keep and self._howto is not None and self._howto.search(joined) is not None
         if howto and not any(t in language.status_words for t in tokens) and not self.code_numbers(tokens):
             keep = language.howto_keep
         if language.chatter_keep < keep and self.chatter(reading):
@@ -470,15 +478,22 @@ class Quantity(NamedTuple):
     end: float | None = None  # the last byte of a range "500-999"
 
 
-# a range "500-999" or "bytes=5000-", a number with an optional unit ("6mb", "12k", "2048 bytes"), or a word; digits
-# inside a name ("mp4", "v1", "s3") are not quantities
+# a range "500-999" or "bytes=5000-", a number with an optional unit ("6mb", "12k", "2048 bytes"; "the 80th call"
+# counts like 80), or a word; digits inside a name ("mp4", "v1", "s3") are not quantities
 _QUANTITY = re.compile(
     r"(?<![a-z0-9.])(?P<start>\d+)\s*-\s*(?P<end>\d+)\b"
     r"|(?<==)(?P<open>\d+)-(?!\d)"
-    r"|(?<![a-z0-9.])(?P<number>\d+(?:\.\d+)?)\s?(?P<unit>[kmgt]i?b|[kmg]|bytes?|b)?\b"
+    r"|(?<![a-z0-9.])(?P<number>\d+(?:\.\d+)?)(?:st|nd|rd|th)?\s?(?P<unit>[kmgt]i?b|[kmg]|bytes?|b)?\b"
     r"|(?P<word>[a-z]+)"
 )
 
+
+_CURRENCY_SIGNS = "$€£¥"
+# "900/1000", "10gb of 10gb", "3 out of 5": an amount used of what is allowed
+_SHARE = re.compile(
+    r"(?<![\w.])(?P<used>\d+(?:\.\d+)?)\s?(?P<unit>[kmgt]i?b|[kmg])?\s*(?:/|\bout of\b|\bof\b)\s*"
+    r"(?P<allowed>\d+(?:\.\d+)?)\s?(?P<allowed_unit>[kmgt]i?b|[kmg])?(?![\w.])"
+)
 
 # "limit=banana": a query parameter and its value
 _PARAMETER = re.compile(r"([a-z_]+)=([a-z0-9_.-]+)")
@@ -525,6 +540,8 @@ def read_quantities(
         dimension = (
             "code" if not unit and tokens and tokens[-1] in code_words and len(match.group("number")) == 3 else ""
         )
+        if match.start() and lowered[match.start() - 1] in _CURRENCY_SIGNS:
+            dimension = "money"  # "$500"
         if unit in ("k", "m", "g"):
             value *= numbers.sizes.get(unit, 1)  # "12k": a thousands multiplier until a unit word says more
         elif unit:
@@ -538,6 +555,8 @@ def read_quantities(
 def _dimension_of(word: str, numbers: Numbers) -> str:
     if word in numbers.sizes:
         return "size"
+    if word in numbers.money_units:
+        return "money"
     if word in numbers.count_units:
         return "count"
     if word in numbers.length_units:
@@ -579,10 +598,31 @@ def relationship(text: str, numbers: Numbers, code_words: frozenset[str] = froze
         return ""
     if _NEGATIVE.search(text):
         return numbers.say["negative"]
+    share = _share_of_limit(lowered, plain, numbers)
+    if share:
+        return share
     quantities, tokens = read_quantities(text, numbers, code_words)
     if len(quantities) < 2:
         return ""
     return _range_against_length(quantities, tokens, numbers) or _amount_against_limit(quantities, tokens, numbers)
+
+
+def _share_of_limit(lowered: str, plain: list[str], numbers: Numbers) -> str:
+    """An amount written as a share of what is allowed ("quota 900/1000 used", "10gb of 10gb used"), in a text
+    about a limit or its use: under it is within, at or over it the next request is over."""
+    if numbers.limit_words.isdisjoint(plain) and numbers.share_words.isdisjoint(plain):
+        return ""
+    for match in _SHARE.finditer(lowered):
+        used, allowed = (
+            float(match.group(name)) * numbers.sizes.get(match.group(unit) or "", 1)
+            for name, unit in (("used", "unit"), ("allowed", "allowed_unit"))
+        )
+        if allowed <= 0:
+            continue
+        if used < allowed:
+            return numbers.say["within"]
+        return numbers.say["over_size" if match.group("unit") or match.group("allowed_unit") else "over_count"]
+    return ""
 
 
 def _range_against_length(quantities: list[Quantity], tokens: list[str], numbers: Numbers) -> str:
@@ -596,8 +636,9 @@ def _range_against_length(quantities: list[Quantity], tokens: list[str], numbers
     if start is None:
         return ""
     sizes = [q for q in quantities if q is not start and q.end is None and q.dimension in ("size", "")]
-    # a size with its unit says "the length" more clearly than a bare number
-    total = next((q for q in sizes if q.dimension), sizes[0] if sizes else None)
+    # a size with its unit says "the length" more clearly than a bare number; "a 10k file" reads "file" as a count
+    others = [q for q in quantities if q is not start and q.end is None and q.dimension not in ("time", "money")]
+    total = next((q for q in sizes if q.dimension), sizes[0] if sizes else next(iter(others), None))
     if total is None:
         return ""
     return numbers.say["range_outside" if start.value >= total.value else "range_inside"]

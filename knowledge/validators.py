@@ -48,15 +48,19 @@ def outcome(text: str, conditions: Conditions) -> str:
     "stale" (a read of a changed resource), "current" (a read of an unchanged one), "failed" (a write against a
     changed one), "holds" (a write against an unchanged one)."""
     lowered = text.lower()
-    cues = [(m.start(), "fetch") for m in _found(lowered, conditions.fetch)]
-    cues += [(m.start(), "write") for m in _found(lowered, conditions.write)]
+    cues = sorted(
+        [(m.start(), "fetch") for m in _found(lowered, conditions.fetch)]
+        + [(m.start(), "write") for m in _found(lowered, conditions.write)]
+    )
+    # after a request header's name comes the client's date; after "last modified", the resource's
+    clients_date = True
     if not cues:
         named = [m.start() for m in _found(lowered, conditions.validators)]
         if not named:
             return ""
         writes = not conditions.write_methods.isdisjoint(re.findall(r"[a-z]+", lowered))
-        cues = [(named[0], "write" if writes else "fetch")]
-    changed = _dates_changed(lowered, cues[0][0])
+        cues, clients_date = [(named[0], "write" if writes else "fetch")], False
+    changed = _dates_changed(lowered, cues[0][0], clients_date)
     if changed is None:
         changed = _tags_changed(lowered)
     if changed is None:
@@ -74,13 +78,16 @@ def _found(text: str, cues: Iterable[tuple[str, ...]]) -> list[re.Match[str]]:
     return sorted(found, key=lambda match: match.start())
 
 
-def _dates_changed(text: str, cue_at: int) -> bool | None:
-    """Two dates: the first after the condition's header is the client's (a header's value follows its name), the
-    other the resource's last change. True when the resource changed after the client's date; None without two."""
+def _dates_changed(text: str, cue_at: int, clients_date: bool) -> bool | None:
+    """Two dates: the first after the cue is the client's when ``clients_date`` (a header's value follows its name),
+    else the resource's last change, and the other date is the other side's. True when the resource changed after
+    the client's date; None without two dates."""
     dates = [(m.start(), day) for m in _DATES.finditer(text) if (day := _ordinal(m)) is not None]
     if len(dates) != 2:
         return None
     ordered = sorted(dates, key=lambda item: (item[0] < cue_at, abs(item[0] - cue_at)))
+    if not clients_date:
+        ordered.reverse()
     (_, (client_year, *client)), (_, (resource_year, *resource)) = ordered
     if client_year is not None and resource_year is not None and client_year != resource_year:
         return resource_year > client_year

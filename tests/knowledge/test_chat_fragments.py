@@ -253,3 +253,37 @@ def test_office_talk_in_http_words_gets_the_polite_not_sure(text):
 def test_a_protocol_version_is_not_a_one_on_one_meeting():
     assert top("req came in as HTTP/3.5, we only do 1.1") == 505
     assert top("hotel wifi gateway makes guests sign in before any internet access") == 511
+
+
+@pytest.mark.parametrize(
+    "text,said,expected",
+    [
+        ("quota 900/1000 used, next get allowed??", "well inside what is permitted", 200),
+        ("1000/1000 api calls used this month, one more call", "too many over the allowed limit", 429),
+        ("user storage 10gb of 10gb used, new upload", "too large exceeds the size limit", 413),
+        ("the 80th call this minute, plan allows 100 per minute", "well inside what is permitted", 200),
+        ("the 101st call this hour, limit 100/hr", "too many over the allowed limit", 429),
+        ("move 500 euros, account only allows 200 per day", "the amount breaks a business rule of the account", 422),
+        ("transfer $900, daily cap $500", "the amount breaks a business rule of the account", 422),
+        ("resume dl from byte 2048 of 10k file", "partial content only the requested byte range is sent", 206),
+    ],
+)
+def test_shares_of_a_limit_ordinals_and_money_are_read_as_amounts(text, said, expected):
+    assert analyser().relationship(text).startswith(said)
+    assert top(text) == expected
+
+
+def test_a_share_without_a_word_of_limits_or_use_is_no_amount():
+    assert analyser().relationship("page 3 of 5 of the results") == ""
+
+
+def test_a_server_that_does_not_know_how_to_do_something_is_not_a_how_to_question():
+    reading = analyser().read("The client sends an Expect header with a value our server does not know how to satisfy.")
+    assert analyser().offtopic_factor(reading) == 1.0
+    assert analyser().offtopic_factor(analyser().read("how to configure nginx")) == 0.45
+
+
+def test_a_text_about_a_request_body_or_method_is_about_the_api_even_with_chatter_words():
+    assert not analyser().chatter(analyser().read("firmware sends a json body that is cut off halfway"))
+    assert top("maintenance node takes writes temporarly, keep method") == 307
+    assert ask("firmware update on the build box tonight").certainty == "abstain"
