@@ -489,6 +489,8 @@ _QUANTITY = re.compile(
 
 
 _CURRENCY_SIGNS = "$€£¥"
+# the comma of "20,000" or "1,500,000,000", not of a list "1,2,3" or "5, 6"
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # "900/1000", "10gb of 10gb", "3 out of 5": an amount used of what is allowed
 _SHARE = re.compile(
     r"(?<![\w.])(?P<used>\d+(?:\.\d+)?)\s?(?P<unit>[kmgt]i?b|[kmg])?\s*(?:/|\bout of\b|\bof\b)\s*"
@@ -580,6 +582,7 @@ def relationship(text: str, numbers: Numbers, code_words: frozenset[str] = froze
     ``code_words`` are the words after which a three-digit number is a status code ("returns 403"), not an
     amount.
     """
+    text = _THOUSANDS.sub("", text)  # "4,000,000,000 bytes" is one number
     if numbers.conditions is not None:
         condition = outcome(text, numbers.conditions)
         if condition:  # before the versions: "etag v7, current v9" compares two tags, not protocol versions
@@ -630,9 +633,8 @@ def _range_against_length(quantities: list[Quantity], tokens: list[str], numbers
     at = {q.position: q for q in quantities}
     start = next((q for q in quantities if q.end is not None), None)
     if start is None:
-        start = next(
-            (at[i + j] for i, t in enumerate(tokens) if t in numbers.start_words for j in (1, 2) if i + j in at), None
-        )
+        near = (i + j for i, t in enumerate(tokens) if t in numbers.start_words for j in (1, 2, 3))
+        start = next((at[place] for place in near if place in at), None)
     if start is None:
         return ""
     sizes = [q for q in quantities if q is not start and q.end is None and q.dimension in ("size", "")]

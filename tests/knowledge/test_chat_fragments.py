@@ -266,6 +266,21 @@ def test_a_protocol_version_is_not_a_one_on_one_meeting():
         ("move 500 euros, account only allows 200 per day", "the amount breaks a business rule of the account", 422),
         ("transfer $900, daily cap $500", "the amount breaks a business rule of the account", 422),
         ("resume dl from byte 2048 of 10k file", "partial content only the requested byte range is sent", 206),
+        (
+            "a 4,000,000,000-byte patch asked for starting at byte 4,200,000,000",
+            "the requested range starts past the end of the file",
+            416,
+        ),
+        (
+            "a url of 20,000 characters, the server caps urls at 8,000 characters",
+            "too long exceeds the length limit",
+            414,
+        ),
+        (
+            "send the hours only if changed since 1 june 2024; they were edited on 20 june 2024",
+            "the resource changed",
+            200,
+        ),
     ],
 )
 def test_shares_of_a_limit_ordinals_and_money_are_read_as_amounts(text, said, expected):
