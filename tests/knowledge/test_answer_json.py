@@ -125,7 +125,7 @@ ANSWERS: list[tuple[str, dict[str, Any]]] = [
                     "confidence": 0.056,
                     "reason": "a field value fails validation",
                 },
-                {"code": 202, "phrase": "Accepted", "confidence": 0.04, "reason": "accepted for processing later"},
+                {"code": 202, "phrase": "Accepted", "confidence": 0.041, "reason": "accepted for processing later"},
             ],
             "certainty": "sure",
             "runner_up": {

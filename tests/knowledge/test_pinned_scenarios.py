@@ -106,6 +106,6 @@ def test_candidates_are_listed_in_the_order_of_the_confidence_shown() -> None:
     assert card(text).splitlines()[:4] == [
         "Not sure: a few codes could fit",
         "• 429 Too Many Requests — rate limit exceeded (35%)",
-        "• 206 Partial Content — only the requested byte range is sent (31%)",
+        "• 206 Partial Content — only the requested byte range is sent (28%)",
         "• 418 I'm a teapot — the teapot joke (htcpcp) (28%)",
     ]

@@ -83,7 +83,7 @@ PINNED = [
     Question(
         id="situation:409:217d48b0",
         kind="situation",
-        prompt="Situation: “duplicate email on signup”. Which status code fits?",
+        prompt="Situation: “a clinic tries to register a patient with a national id that already has a patient record”. Which status code fits?",
         choices=("409 Conflict", "401 Unauthorized", "405 Method Not Allowed", "429 Too Many Requests"),
         answer=0,
         explanation="409 Conflict: the resource already exists.",
@@ -91,7 +91,7 @@ PINNED = [
         topic="4xx",
         codes=(409, 401, 405, 429),
         learn=409,
-        situation="duplicate email on signup",
+        situation="a clinic tries to register a patient with a national id that already has a patient record",
     ),
     Question(
         id="meaning-to-code:409",
