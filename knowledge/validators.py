@@ -9,7 +9,7 @@ states the outcome in words (language.toml's [numbers.say]) and lets the situati
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from functools import lru_cache
 from typing import NamedTuple
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -41,6 +41,7 @@ _TAGS = re.compile(
     r"|\b(?:rev|revision)\s?(?P<revision>\d+)\b"
 )
 _STATUS_CODE = re.compile(r"[1-5]\d\d")
+_DIGIT = re.compile(r"\d")
 # the words right before a date that make it the client's ("changed after 1 March", "since 3 May")
 _CLIENTS = frozenset({"since", "after"})
 
@@ -67,6 +68,8 @@ def outcome(text: str, conditions: Conditions) -> str:
     """How a conditional request the text describes turns out, or "" when it does not describe one whole:
     "stale" (a read of a changed resource), "current" (a read of an unchanged one), "failed" (a write refused),
     "holds" (a write that goes ahead)."""
+    if not _DIGIT.search(text):  # every date and tag holds a digit
+        return ""
     lowered = text.lower()
     writes = not conditions.write_methods.isdisjoint(re.findall(r"[a-z]+", lowered))
     headers = sorted(
@@ -98,14 +101,17 @@ def outcome(text: str, conditions: Conditions) -> str:
     return "failed" if changed else "holds"
 
 
-def _found(text: str, cues: Iterable[tuple[str, ...]]) -> list[re.Match[str]]:
-    """Where each cue occurs as whole words, hyphens or colons allowed between them ("if-none-match:"); the cue
+def _found(text: str, cues: tuple[tuple[str, ...], ...]) -> list[re.Match[str]]:
+    """Where the cues occur as whole words, hyphens or colons allowed between them ("if-none-match:"); the cue
     sets elsewhere answer only whether a cue is there, and the dates here need where."""
-    found: list[re.Match[str]] = []
-    for cue in cues:
-        pattern = r"(?<![a-z0-9])" + r"[\s_:-]*".join(map(re.escape, cue)) + r"(?![a-z0-9])"
-        found += re.finditer(pattern, text)
-    return sorted(found, key=lambda match: match.start())
+    return list(_cue_pattern(cues).finditer(text))
+
+
+@lru_cache(maxsize=16)
+def _cue_pattern(cues: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    # longest first, so "if modified since" wins over a shorter cue starting the same way
+    spelled = sorted((r"[\s_:-]*".join(map(re.escape, cue)) for cue in cues), key=len, reverse=True)
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(spelled)})(?![a-z0-9])")
 
 
 def _dates_changed(text: str, header_at: int, changed_words: frozenset[str]) -> bool | None:
