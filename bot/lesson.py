@@ -68,7 +68,7 @@ def unknown_command_reply(word: str, suggestion: str, prefix: str = "/") -> Repl
     """A friendly "did you mean" for a command we don't have."""
     hint = f"Did you mean {prefix}{suggestion}?" if suggestion else ""
     return note(
-        f"I don't know the command '{word[:40]}'",  # not repr(): users never see Python escapes
+        f"I don't know the command “{word[:40]}”",  # not repr(): users never see Python escapes
         (hint + "\n" if hint else "") + f"Try {prefix}status help to see what I understand.",
     )
 

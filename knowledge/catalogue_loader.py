@@ -321,6 +321,7 @@ def load_situations(
     names = phrase_files(data_dir)
     raw = _parsed(data_dir, names)
     situations = []
+    seen: dict[tuple[int, str], str] = {}  # (code, reason) → where: the quiz names a situation's question by them
     for name in names:
         file = display_path(data_dir / name)
         top = Fields(raw[name], file, "top level")
@@ -333,10 +334,15 @@ def load_situations(
             origin = entry.text("origin", required=False, max_len=120)
             if origin and origin not in meanings_by_code.get(code, ()):
                 raise entry.fail("origin", f"{origin!r} is not the origin of any meaning of {code}")
+            reason = entry.text("reason", max_len=120)
+            earlier = seen.setdefault((code, reason.casefold()), f"{name} situation #{index + 1}")
+            if earlier != f"{name} situation #{index + 1}":
+                where = earlier.removeprefix(f"{name} ")  # in the same file, the entry alone
+                raise entry.fail("reason", f"is the same as {where}'s: give each situation of a code its own reason")
             situations.append(
                 Situation(
                     code=code,
-                    reason=entry.text("reason", max_len=120),
+                    reason=reason,
                     phrases=entry.texts("phrases", required=True, min_items=1),
                     origin=origin,
                 )

@@ -84,6 +84,7 @@ def read_numbers(section: Fields) -> Numbers:
             write=_cues(section, "write_conditions"),
             validators=_cues(section, "validator_names"),
             write_methods=frozenset(words(section.text("write_methods"))),
+            changed_words=frozenset(words(section.text("changed_words"))),
         ),
     )
     section.done()
@@ -239,7 +240,8 @@ class Analyser:
         )
         self._explain = [f" {' '.join(cue)} " for cue in language.explain]
         # "the server does not know how to satisfy it" describes a server; it does not ask how to do something
-        described = "".join(rf"(?<! {word})" for word in ("know", "knows", "knew"))
+        said = ("does not know", "doesnt know", "did not know", "didnt know", "cannot know")  # not "i dont know"
+        described = "".join(rf"(?<! {words})" for words in said)
         cues = "|".join(re.escape(" ".join(cue)) for cue in language.howto)
         self._howto = re.compile(rf"{described} (?:{cues}) ") if cues else None
         self._cue_words = {cue[0]: keep for cue, keep in language.offtopic if len(cue) == 1}
@@ -478,12 +480,13 @@ class Quantity(NamedTuple):
     end: float | None = None  # the last byte of a range "500-999"
 
 
-# a range "500-999" or "bytes=5000-", a number with an optional unit ("6mb", "12k", "2048 bytes"; "the 80th call"
-# counts like 80), or a word; digits inside a name ("mp4", "v1", "s3") are not quantities
+_SIZE_UNIT = r"[kmgt]i?b|[kmg]|bytes?|b"
+# a range "500-999" or "bytes=5000-", a number with an optional unit ("6mb", "12k", "2048 bytes"), an ordinal ("the
+# 80th call"), or a word; digits inside a name ("mp4", "v1", "s3") are not quantities
 _QUANTITY = re.compile(
     r"(?<![a-z0-9.])(?P<start>\d+)\s*-\s*(?P<end>\d+)\b"
     r"|(?<==)(?P<open>\d+)-(?!\d)"
-    r"|(?<![a-z0-9.])(?P<number>\d+(?:\.\d+)?)(?:st|nd|rd|th)?\s?(?P<unit>[kmgt]i?b|[kmg]|bytes?|b)?\b"
+    rf"|(?<![a-z0-9.])(?P<number>\d+(?:\.\d+)?)(?P<ordinal>st|nd|rd|th)?\s?(?P<unit>{_SIZE_UNIT})?\b"
     r"|(?P<word>[a-z]+)"
 )
 
@@ -491,11 +494,16 @@ _QUANTITY = re.compile(
 _CURRENCY_SIGNS = "$€£¥"
 # the comma of "20,000" or "1,500,000,000", not of a list "1,2,3" or "5, 6"
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-# "900/1000", "10gb of 10gb", "3 out of 5": an amount used of what is allowed
+# "400,404": two status codes listed, not four hundred thousand and four
+_TWO_CODES = re.compile(r"(?<![\d,])[1-5]\d\d,[1-5]\d\d(?![\d,])")
+# "900/1000", "10gb of 10gb", "3 out of 5": an amount used of what is allowed (a full stop may follow)
 _SHARE = re.compile(
-    r"(?<![\w.])(?P<used>\d+(?:\.\d+)?)\s?(?P<unit>[kmgt]i?b|[kmg])?\s*(?:/|\bout of\b|\bof\b)\s*"
-    r"(?P<allowed>\d+(?:\.\d+)?)\s?(?P<allowed_unit>[kmgt]i?b|[kmg])?(?![\w.])"
+    rf"(?<![\w.])(?P<used>\d+(?:\.\d+)?)\s?(?P<unit>{_SIZE_UNIT})?\s*(?:/|\bout of\b|\bof\b)\s*"
+    rf"(?P<allowed>\d+(?:\.\d+)?)\s?(?P<allowed_unit>{_SIZE_UNIT})?(?!\w|\.\d)"
 )
+# "on 3/4", "since 2/15": a date, not a share
+_DATE_BEFORE = frozenset(["on", "since", "by", "until", "till", "from", "at", "before", "after"])
+SHARE_REACH = 3  # words between a share and the limit or use word that makes it one
 
 # "limit=banana": a query parameter and its value
 _PARAMETER = re.compile(r"([a-z_]+)=([a-z0-9_.-]+)")
@@ -538,12 +546,19 @@ def read_quantities(
             tokens.append(match.group(0))
             continue
         value, unit = float(match.group("number")), match.group("unit")
+        counted = words(lowered[match.end() : match.end() + 40])[:2]
+        if match.group("ordinal") and numbers.count_units.isdisjoint(counted):
+            tokens.append(match.group(0))  # "3rd party", "2nd api key": an ordinal counts only calls, tries…
+            continue
         # "currently we send 403" names a status code, unless a unit follows ("a 500 byte file")
         dimension = (
             "code" if not unit and tokens and tokens[-1] in code_words and len(match.group("number")) == 3 else ""
         )
-        if match.start() and lowered[match.start() - 1] in _CURRENCY_SIGNS:
-            dimension = "money"  # "$500"
+        sign_after = lowered[match.end() : match.end() + 2].strip()[:1]
+        if (match.start() and lowered[match.start() - 1] in _CURRENCY_SIGNS) or (
+            sign_after and sign_after in _CURRENCY_SIGNS
+        ):
+            dimension = "money"  # "$500", "500 €"
         if unit in ("k", "m", "g"):
             value *= numbers.sizes.get(unit, 1)  # "12k": a thousands multiplier until a unit word says more
         elif unit:
@@ -582,7 +597,7 @@ def relationship(text: str, numbers: Numbers, code_words: frozenset[str] = froze
     ``code_words`` are the words after which a three-digit number is a status code ("returns 403"), not an
     amount.
     """
-    text = _THOUSANDS.sub("", text)  # "4,000,000,000 bytes" is one number
+    text = _without_thousands_separators(text)
     if numbers.conditions is not None:
         condition = outcome(text, numbers.conditions)
         if condition:  # before the versions: "etag v7, current v9" compares two tags, not protocol versions
@@ -610,21 +625,36 @@ def relationship(text: str, numbers: Numbers, code_words: frozenset[str] = froze
     return _range_against_length(quantities, tokens, numbers) or _amount_against_limit(quantities, tokens, numbers)
 
 
+def _without_thousands_separators(text: str) -> str:
+    """ "4,000,000,000 bytes" as one number; "400,404" (two codes listed) stays as it is."""
+    if "," not in text:
+        return text
+    kept = [m.span() for m in _TWO_CODES.finditer(text)]
+    return _THOUSANDS.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in kept) else "", text)
+
+
 def _share_of_limit(lowered: str, plain: list[str], numbers: Numbers) -> str:
-    """An amount written as a share of what is allowed ("quota 900/1000 used", "10gb of 10gb used"), in a text
-    about a limit or its use: under it is within, at or over it the next request is over."""
+    """An amount written as a share of what is allowed ("quota 900/1000 used", "10gb of 10gb used"), next to a word
+    of limits or their use: under it is within, at or over it the next request is over. A unit on one side is
+    the other's too ("10 of 10gb")."""
     if numbers.limit_words.isdisjoint(plain) and numbers.share_words.isdisjoint(plain):
         return ""
+    near = numbers.limit_words | numbers.share_words
     for match in _SHARE.finditer(lowered):
-        used, allowed = (
-            float(match.group(name)) * numbers.sizes.get(match.group(unit) or "", 1)
-            for name, unit in (("used", "unit"), ("allowed", "allowed_unit"))
-        )
+        before = words(lowered[: match.start()])
+        after = words(lowered[match.end() :])[:SHARE_REACH]
+        if before and before[-1] in _DATE_BEFORE:
+            continue
+        if near.isdisjoint(before[-SHARE_REACH:]) and near.isdisjoint(after):
+            continue
+        unit = match.group("unit") or match.group("allowed_unit") or ""
+        used = float(match.group("used")) * numbers.sizes.get(match.group("unit") or unit, 1)
+        allowed = float(match.group("allowed")) * numbers.sizes.get(match.group("allowed_unit") or unit, 1)
         if allowed <= 0:
             continue
         if used < allowed:
             return numbers.say["within"]
-        return numbers.say["over_size" if match.group("unit") or match.group("allowed_unit") else "over_count"]
+        return numbers.say["over_size" if unit else "over_count"]
     return ""
 
 

@@ -39,7 +39,7 @@ def _rng(key: str) -> random.Random:
 
 
 _QUESTION_START = frozenset(
-    ["what", "which", "should", "how", "when", "why", "is", "are", "do", "does", "can", "could", "would"]
+    ["what", "which", "should", "how", "why", "is", "are", "do", "does", "can", "could", "would"]
 )
 
 
@@ -97,6 +97,9 @@ class Bank:
         questions += [_typed_pack(q) for q in extra]
         self.questions = tuple(questions)
         self.by_id = {q.id: q for q in self.questions}
+        if len(self.by_id) != len(self.questions):  # stored games and drills name questions by id
+            twice = sorted(qid for qid, n in Counter(q.id for q in self.questions).items() if n > 1)
+            raise ValueError(f"quiz bank: two questions share the id {', '.join(twice)}")
         self._pools: dict[tuple[Any, ...], tuple[Question, ...]] = {}
 
     # -- what is wrong for sure ---------------------------------------------------

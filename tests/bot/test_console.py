@@ -88,7 +88,7 @@ def test_check_says_looks_right():
 def test_help_did_you_mean_and_lesson_content():
     out = chat("/status help", "/stauts 409", "/status hlep", "/status mistakes", "/status lesson")
     assert "What statusbot understands" in out and "/status guide" in out
-    assert "Did you mean /status?" in out
+    assert "I don't know the command “/stauts”" in out and "Did you mean /status?" in out
     assert "Did you mean /status help?" in out
     assert "Be specific" in out
     assert "five families" in out

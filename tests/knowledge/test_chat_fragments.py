@@ -205,7 +205,20 @@ def test_two_familiar_words_without_a_word_of_http_are_not_enough(text):
         ("file changed on march 2; the ims header says march 10", "current", 304),
         ("PUT with if-match v3 but record is at v4", "failed", 412),
         ("If-Unmodified-Since 2026-03-01, doc edited 2026-02-20, PUT", "holds", 200),
-        ("patch w/ etag 33a64df5, row now 33a64df5", "holds", 200),
+        ("patch w/ if-match 33a64df5, row now 33a64df5", "holds", 200),
+        ("If-None-Match v7 but the current etag is v9.", "stale", 200),  # a full stop ends the tag
+        (
+            "If-Modified-Since: Wed, 21 Oct 2015 07:28:00 GMT and Last-Modified: Wed, 21 Oct 2015 09:15:00 GMT",
+            "stale",
+            200,
+        ),
+        (
+            "client sends If-Modified-Since; the resource was updated on 10 mar and the cached copy is from 2 mar",
+            "stale",
+            200,
+        ),
+        ('PUT with If-None-Match "abc1", current etag "abc1"', "failed", 412),  # RFC 9110 13.1.2: not 304
+        ('PUT If-Match W/"abc1", current etag "abc1"', "failed", 412),  # If-Match compares strongly
     ],
 )
 def test_a_conditional_request_compares_the_clients_validator_with_the_resources(text, outcome, expected):
@@ -227,6 +240,11 @@ def test_a_conditional_request_compares_the_clients_validator_with_the_resources
         "etag v1, v2 and v3 in the changelog",  # three: which two are compared is not said
         "v1 sunset was mar 1, today is mar 9",  # no conditional request
         "req came in as HTTP/3.5, we only do 1.1",
+        'I send If-None-Match "abc" and expect "304"',  # a status code in quotes is no tag
+        'should a PUT that changes the etag from "a1" to "b2" return 200 or 204',  # a change, not a condition
+        "client sends 2 separate requests with If-Modified-Since 5 mar",  # "separate" is no month
+        "If-Modified-Since 10 dec 2023, changed 2 jan",  # which year the second date means is a guess
+        "api v1.2.3 upgrade to v1.2.4 with if-none-match",  # software versions, not tags
     ],
 )
 def test_without_two_validators_of_a_conditional_request_nothing_is_compared(text):
@@ -238,7 +256,6 @@ def test_without_two_validators_of_a_conditional_request_nothing_is_compared(tex
     [
         "service unavailable at the cafeteria today",
         "access forbidden to the server room w/o badge",
-        "redirect the meeting invite to the new room",
         "my leave request got accepted",
         "I asked for two weeks of paid time off in August.",
         "the terraform state file is locked again",
@@ -302,3 +319,23 @@ def test_a_text_about_a_request_body_or_method_is_about_the_api_even_with_chatte
     assert not analyser().chatter(analyser().read("firmware sends a json body that is cut off halfway"))
     assert top("maintenance node takes writes temporarly, keep method") == 307
     assert ask("firmware update on the build box tonight").certainty == "abstain"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("our 3rd party provider caps us at 100 calls a minute and we send 150", 429),  # "3rd" counts nothing
+        ("storage: 10 of 10gb used, uploading another file", 413),  # the unit of one side is the other's
+        ("uploading 3 of 5 files, each is 20mb but the limit is 10mb", 413),  # "3 of 5" is no share of a limit
+        ("transfer 500€ but the daily limit is 200€", 422),
+    ],
+)
+def test_amounts_read_in_context(text, expected):
+    assert top(text) == expected
+
+
+def test_a_date_is_no_share_and_two_listed_codes_are_no_thousands():
+    from knowledge.scenario_language import _without_thousands_separators
+
+    assert top("we hit the rate limit on 3/4, what code") == 429  # "on 3/4" is a day, not 3 of 4 used
+    assert _without_thousands_separators("returns 400,404 or 4,000,000") == "returns 400,404 or 4000000"

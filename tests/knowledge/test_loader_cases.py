@@ -242,6 +242,13 @@ CASES = [
         "phrases/2xx.toml: situation #1 (200): unknown field 'why'",
     ),
     (
+        "phrases/2xx.toml",
+        'reason = "the resource was updated and returned"',
+        'reason = "The requested resource is returned"',
+        "phrases/2xx.toml: situation #2 (200): field 'reason' is the same as situation #1's: "
+        "give each situation of a code its own reason",
+    ),
+    (
         "language.toml",
         "[chatter]\ncues = [",
         '[chatter]\ncues = ["!!!", ',

@@ -217,3 +217,18 @@ def test_situation_prompts_state_the_situation_rather_than_ask_about_it(bank: Ba
     prompts = [q.prompt for q in bank.questions if q.kind == "situation" and q.id.startswith("situation:")]
     assert len(prompts) == 120
     assert [p for p in prompts if "?”" in p or "“what " in p.lower() or "“should " in p.lower()] == []
+
+
+def test_two_questions_with_one_id_stop_the_bank_from_loading() -> None:
+    # two reasons whose crc32 is the same: a stored game could not tell their questions apart
+    clash = [
+        Situation(
+            code=404, reason="cannot find the record fvgehvbpapev", phrases=("asked for an order that is not there",)
+        ),
+        Situation(
+            code=404, reason="cannot find the record fanud oewcgi", phrases=("asked for an invoice that is not there",)
+        ),
+    ]
+    with pytest.raises(ValueError) as error:
+        Bank(knowledge(), clash, load_packs())
+    assert str(error.value) == "quiz bank: two questions share the id situation:404:17fbea5e"
