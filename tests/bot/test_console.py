@@ -112,4 +112,4 @@ def test_a_likely_answer_is_headed_best_match_with_the_runner_up_and_its_rule():
     out = chat("search came back empty")
     assert out.startswith("Best match: 200 OK\n")
     assert "Also consider " in out
-    assert "likely · confidence 50%" in out
+    assert "likely · confidence 51%" in out
