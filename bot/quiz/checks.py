@@ -17,6 +17,8 @@ _SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "able", "ies", "ie
 _WORD = re.compile(r"[a-z]+")
 _CODE_TITLE = re.compile(r"^[1-5]\d\d\b")
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"))
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NEGATIONS = ("un", "in")
 
 
 def stem(word: str) -> str:
@@ -54,15 +56,17 @@ def gives_away(prompt: str, names: Iterable[str], number: int = 0) -> str:
     for name in names:
         if re.search(rf"\b{re.escape(name.lower())}\b", lowered):
             return f"says {name!r}"
-    words = set(_WORD.findall(lowered))
-    for name_word in name_words(names):
+    # "HttpMediaTypeNotSupportedException" says media, type and supported
+    words = set(_WORD.findall(_CAMEL.sub(" ", prompt).lower())) | set(_WORD.findall(lowered))
+    for name_word in sorted(name_words(names)):  # sorted: the same reason in every process
         if len(name_word) < 4:
             if name_word in words:
                 return f"says {name_word!r}"
             continue
-        root = stem(name_word)
-        for word in words:
-            if len(word) >= 3 and _same_stem(root, stem(word)):
+        # "not supported" says "Unsupported", "not sufficient" says "Insufficient"
+        roots = {stem(name_word)} | {stem(name_word[2:]) for p in _NEGATIONS if name_word.startswith(p)}
+        for word in sorted(words):
+            if len(word) >= 3 and any(_same_stem(root, stem(word)) for root in roots):
                 return f"says {word!r}, like {name_word!r}"
     return ""
 

@@ -116,6 +116,12 @@ def test_the_issues_giveaways_are_caught():
     assert gives_away("Leaving out retry information", ("Retry-After",))
     assert gives_away("Confusing 401 and 403", names(401), 401)
     assert not gives_away("GET /users (no auth token was sent with the request)", names(401), 401)
+    # a framework's exception name spells the code's name; "not supported" is "unsupported" said another way
+    assert gives_away("Spring HttpMediaTypeNotSupportedException", names(415), 415) == "says 'media', like 'media'"
+    assert gives_away("the upload's format is not supported", names(415), 415) == (
+        "says 'supported', like 'unsupported'"
+    )
+    assert gives_away("not enough space left on the volume", names(507), 507) == ""
 
 
 def test_the_wrong_nginx_phrase_and_two_right_answers_are_gone(bank):
