@@ -241,7 +241,7 @@ class Analyser:
         self._explain = [f" {' '.join(cue)} " for cue in language.explain]
         # "the server does not know how to satisfy it" describes a server; it does not ask how to do something
         said = ("does not know", "doesnt know", "did not know", "didnt know", "cannot know")  # not "i dont know"
-        described = "".join(rf"(?<! {words})" for words in said)
+        described = "".join(rf"(?<! {phrase})" for phrase in said)
         cues = "|".join(re.escape(" ".join(cue)) for cue in language.howto)
         self._howto = re.compile(rf"{described} (?:{cues}) ") if cues else None
         self._cue_words = {cue[0]: keep for cue, keep in language.offtopic if len(cue) == 1}
@@ -546,8 +546,9 @@ def read_quantities(
             tokens.append(match.group(0))
             continue
         value, unit = float(match.group("number")), match.group("unit")
-        counted = words(lowered[match.end() : match.end() + 40])[:2]
-        if match.group("ordinal") and numbers.count_units.isdisjoint(counted):
+        if match.group("ordinal") and numbers.count_units.isdisjoint(
+            words(lowered[match.end() : match.end() + 40])[:2]
+        ):
             tokens.append(match.group(0))  # "3rd party", "2nd api key": an ordinal counts only calls, tries…
             continue
         # "currently we send 403" names a status code, unless a unit follows ("a 500 byte file")

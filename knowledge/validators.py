@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from knowledge.text import words
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # a month's name or its usual short form, not any word starting like one ("separate", "marked", "junk")
 _MONTH_NAMES = (
@@ -71,7 +73,7 @@ def outcome(text: str, conditions: Conditions) -> str:
     if not _DIGIT.search(text):  # every date and tag holds a digit
         return ""
     lowered = text.lower()
-    writes = not conditions.write_methods.isdisjoint(re.findall(r"[a-z]+", lowered))
+    writes = not conditions.write_methods.isdisjoint(words(lowered))
     headers = sorted(
         [(m.span(), "fetch") for m in _found(lowered, conditions.fetch)]
         + [(m.span(), "write") for m in _found(lowered, conditions.write)]
@@ -87,7 +89,7 @@ def outcome(text: str, conditions: Conditions) -> str:
         named = _found(lowered, conditions.validators)
         if not named or writes:  # "a PUT changes the etag from v1 to v2" states a change, not a condition
             return ""
-        start, kind = named[0].start(), "fetch"
+        kind = "fetch"
         changed = _dates_changed(lowered, len(lowered), conditions.changed_words)  # "last modified on" is theirs
     if changed is None:
         changed = _tags_changed(lowered, weak=kind == "fetch")
@@ -138,7 +140,7 @@ def _dates_changed(text: str, header_at: int, changed_words: frozenset[str]) -> 
 
 def _role(before: str, changed_words: frozenset[str]) -> str:
     """Whose date follows ``before``: "client", "resource", or "" when the words do not say."""
-    last = re.findall(r"[a-z]+", before[-60:])[-5:]
+    last = words(before[-60:])[-5:]
     if not _CLIENTS.isdisjoint(last[-2:]):
         return "client"
     return "resource" if not changed_words.isdisjoint(last) else ""
